@@ -1,0 +1,129 @@
+#include "cli/cli.hpp"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/argv_split.hpp"
+#include "common/env_options.hpp"
+#include "common/logging.hpp"
+#include "healthcheck/tls_info.hpp"
+#include "keel/build_info.hpp"
+
+namespace keel::cli {
+namespace {
+
+struct GlobalOptions {
+    std::string log_level = "warn";
+    std::string log_format = "text";
+};
+
+std::string version_report() {
+    std::string report = "keel ";
+    report += build_info::version;
+    report += "\ntarget: ";
+    report += build_info::target;
+    report += "\nbuild: ";
+    report += build_info::build_type;
+    report += "\nTLS: ";
+    report += health::tls_library_version();
+    return report;
+}
+
+constexpr const char* footer = R"(Exit codes:
+  0        success (supervisor: the program exited 0 or with a --success-exit code)
+  1        keel failed, or the probe found the target unhealthy
+  2        bad command line or KEEL_* value
+  126/127  PROGRAM not executable / not found
+  128+N    PROGRAM was killed by signal N
+
+Every long option can also be set through the environment variable shown beside it;
+a flag on the command line wins over the variable.)";
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+    app.add_option("--log-level", global.log_level, "keel's own log level")
+        ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
+        ->capture_default_str();
+    app.add_option("--log-format", global.log_format, "text or json lines on stderr")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    app.set_version_flag("-V,--version", version_report, "Print version, target, build type and TLS library");
+}
+
+spdlog::level::level_enum to_level(const std::string& name) {
+    if (name == "error") return spdlog::level::err;
+    if (name == "info") return spdlog::level::info;
+    if (name == "debug") return spdlog::level::debug;
+    return spdlog::level::warn;
+}
+
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
+    if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
+        // --help and --version arrive as "errors" that CLI11 prints itself.
+        return app.exit(error);
+    }
+    std::fprintf(stderr, "keel: %s\nRun 'keel --help' for usage.\n", error.what());
+    return exit_usage;
+}
+
+OptionShape option_shape(const CLI::App& app) {
+    return {
+        [&app](std::string_view option) {
+            const CLI::Option* found = app.get_option_no_throw(std::string(option));
+            return found != nullptr && found->get_type_size_max() > 0;
+        },
+        [&app](std::string_view word) {
+            return !app.get_subcommands([word](const CLI::App* sub) { return sub->get_name() == word; }).empty();
+        },
+    };
+}
+
+int not_implemented(const char* what) {
+    std::fprintf(stderr, "keel: %s is not implemented yet\n", what);
+    return exit_usage;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+    CLI::App app{"keel: PID 1 supervisor and health probe for scratch containers.\n"
+                 "Usage: keel [OPTIONS] [--] PROGRAM [ARGS...]\n"
+                 "       keel SUBCOMMAND [OPTIONS]\n"
+                 "Everything from PROGRAM on is passed to PROGRAM; use -- before a PROGRAM named like a subcommand.",
+                 "keel"};
+    app.footer(footer);
+    GlobalOptions global;
+    add_global_options(app, global);
+
+    CLI::App* healthcheck = app.add_subcommand("healthcheck", "Probe a URL: exit 0 healthy, 1 unhealthy");
+    CLI::App* check = app.add_subcommand("check", "Report the image's CA bundle, timezone data and basics");
+    CLI::App* version = app.add_subcommand("version", "Print version, target, build type and TLS library");
+    for (CLI::App* sub : {healthcheck, check, version}) sub->fallthrough();
+
+    bind_env_names(app);
+    SplitArgs split = split_at_program(std::vector<std::string>(argv + 1, argv + argc), option_shape(app));
+    try {
+        // CLI11 takes a vector of arguments last-first.
+        std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
+        app.parse(keel_args);
+    } catch (const CLI::ParseError& error) {
+        return report_parse_error(app, error);
+    }
+    setup_logging(to_level(global.log_level), global.log_format == "json" ? LogFormat::json : LogFormat::text);
+
+    if (version->parsed()) {
+        std::printf("%s\n", version_report().c_str());
+        return exit_ok;
+    }
+    if (healthcheck->parsed()) return not_implemented("keel healthcheck");
+    if (check->parsed()) return not_implemented("keel check");
+    if (split.program.empty()) {
+        std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");
+        return exit_usage;
+    }
+    return not_implemented("the supervisor");
+}
+
+}  // namespace keel::cli

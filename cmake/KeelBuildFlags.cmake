@@ -1,0 +1,32 @@
+# Compiler and linker flags as INTERFACE targets linked PRIVATE to keel's own targets, so the
+# dependencies' headers (SYSTEM includes) and the global CMAKE_*_FLAGS stay untouched.
+
+option(KEEL_WERROR "Treat warnings in keel's own code as errors" ON)
+option(KEEL_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
+option(KEEL_STRIP "Strip the static release binary" ON)
+
+add_library(keel_warnings INTERFACE)
+target_compile_options(keel_warnings INTERFACE -Wall -Wextra -Wshadow -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
+  $<$<BOOL:${KEEL_WERROR}>:-Werror>)
+
+add_library(keel_build_flags INTERFACE)
+target_compile_features(keel_build_flags INTERFACE cxx_std_20)
+if(KEEL_SANITIZE)
+  target_compile_options(keel_build_flags INTERFACE -fsanitize=address,undefined
+    -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(keel_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+if(KEEL_STATIC_MUSL)
+  # Size: sections + --gc-sections drop unused code; full LTO (newer Zig no longer turns it on by
+  # itself). Reproducibility: no debug info, no build paths, no build id timestamps.
+  target_compile_options(keel_build_flags INTERFACE -g0 -flto -ffunction-sections -fdata-sections
+    "-ffile-prefix-map=${PROJECT_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
+  target_link_options(keel_build_flags INTERFACE -static -flto -Wl,--gc-sections -Wl,--build-id=none
+    $<$<BOOL:${KEEL_STRIP}>:-s>)
+endif()
+
+# Every keel target (libraries, the binary, tests, helpers) links this.
+add_library(keel_defaults INTERFACE)
+target_link_libraries(keel_defaults INTERFACE keel_warnings keel_build_flags)

@@ -1,0 +1,56 @@
+# Header-only dependencies from Debian's -dev packages, as imported targets.
+#
+# musl builds must never see /usr/include as a whole (glibc's headers would win over musl's), so
+# each library is reached through a directory of symlinks that holds only that library.
+
+set(_keel_deps_include "${CMAKE_BINARY_DIR}/keel-deps-include")
+file(MAKE_DIRECTORY "${_keel_deps_include}")
+
+# Locates /usr/include/<dir> (outside any find root) and links it into the private include dir.
+function(keel_link_header_dir dir marker package)
+  find_path(_keel_found_${dir} "${dir}/${marker}" PATHS /usr/include NO_DEFAULT_PATH NO_CMAKE_FIND_ROOT_PATH)
+  if(NOT _keel_found_${dir})
+    message(FATAL_ERROR "${dir}/${marker} not found under /usr/include: install ${package} (scripts/setup does)")
+  endif()
+  if(NOT EXISTS "${_keel_deps_include}/${dir}")
+    file(CREATE_LINK "${_keel_found_${dir}}/${dir}" "${_keel_deps_include}/${dir}" SYMBOLIC)
+  endif()
+endfunction()
+
+keel_link_header_dir(boost version.hpp libboost1.81-dev)
+keel_link_header_dir(CLI CLI.hpp libcli11-dev)
+keel_link_header_dir(spdlog spdlog.h libspdlog-dev)
+keel_link_header_dir(fmt format.h libfmt-dev)
+keel_link_header_dir(doctest doctest.h doctest-dev)
+
+file(STRINGS "${_keel_deps_include}/boost/version.hpp" _boost_version REGEX "define BOOST_LIB_VERSION")
+if(NOT _boost_version MATCHES "1_81")
+  message(WARNING "keel is tested with Boost 1.81; found ${_boost_version}")
+endif()
+
+add_library(keel_deps_headers INTERFACE)
+target_include_directories(keel_deps_headers SYSTEM INTERFACE "${_keel_deps_include}")
+
+# Boost.Asio/Beast: no compiled Boost libraries needed. BOOST_DISABLE_CURRENT_LOCATION keeps
+# source paths out of the binary (reproducible bytes, smaller).
+add_library(keel_boost INTERFACE)
+target_link_libraries(keel_boost INTERFACE keel_deps_headers)
+target_compile_definitions(keel_boost INTERFACE
+  BOOST_DISABLE_CURRENT_LOCATION BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS)
+add_library(keel::boost ALIAS keel_boost)
+
+add_library(keel_cli11 INTERFACE)
+target_link_libraries(keel_cli11 INTERFACE keel_deps_headers)
+add_library(keel::cli11 ALIAS keel_cli11)
+
+# spdlog + fmt header-only: Debian's compiled libraries are glibc shared objects, useless for a
+# static musl binary. musl hides fopen64 & co. unless _LARGEFILE64_SOURCE is set.
+add_library(keel_spdlog INTERFACE)
+target_link_libraries(keel_spdlog INTERFACE keel_deps_headers)
+target_compile_definitions(keel_spdlog INTERFACE FMT_HEADER_ONLY SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL
+  SPDLOG_NO_THREAD_ID SPDLOG_NO_ATOMIC_LEVELS SPDLOG_DISABLE_DEFAULT_LOGGER _LARGEFILE64_SOURCE)
+add_library(keel::spdlog ALIAS keel_spdlog)
+
+add_library(keel_doctest INTERFACE)
+target_link_libraries(keel_doctest INTERFACE keel_deps_headers)
+add_library(keel::doctest ALIAS keel_doctest)

@@ -1,0 +1,9 @@
+#pragma once
+#include <string>
+
+namespace keel::health {
+
+// "OpenSSL 3.0.22 ..." for the library linked in, or "off" when keel was built without TLS.
+std::string tls_library_version();
+
+}  // namespace keel::health

@@ -1,0 +1,30 @@
+"""Shared helpers for keel's integration tests: locate the binary under test and run it."""
+
+import argparse
+import subprocess
+import sys
+import unittest
+
+KEEL = None       # path of the binary under test
+RUNNER = []       # e.g. ["qemu-aarch64-static"] for a cross-built binary
+OPTIONS = argparse.Namespace()
+
+
+def main(extra_args=()):
+    """Parses --keel/--emulator (plus test-specific flags), then runs the module's unittest cases."""
+    global KEEL, RUNNER, OPTIONS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--keel", required=True)
+    parser.add_argument("--emulator", default="")
+    for name, kwargs in extra_args:
+        parser.add_argument(name, **kwargs)
+    OPTIONS, rest = parser.parse_known_args()
+    KEEL = OPTIONS.keel
+    RUNNER = [OPTIONS.emulator] if OPTIONS.emulator else []
+    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+def run_keel(*args, env=None, timeout=30, **kwargs):
+    """Runs keel with args; returns CompletedProcess with text stdout/stderr."""
+    return subprocess.run(RUNNER + [KEEL, *args], capture_output=True, text=True, env=env,
+                          timeout=timeout, **kwargs)

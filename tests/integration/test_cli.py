@@ -1,0 +1,88 @@
+"""The command line contract: --help, --version, subcommands, bad input, env vars."""
+
+import os
+import unittest
+
+import keel_testing
+from keel_testing import run_keel
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEEL_")}
+    env.update(extra)
+    return env
+
+
+class Version(unittest.TestCase):
+    def check_report(self, out):
+        lines = out.splitlines()
+        self.assertRegex(lines[0], r"^keel \d+\.\d+\.\d+$")
+        self.assertIn(f"target: {keel_testing.OPTIONS.target}", lines)
+        self.assertTrue(any(line.startswith("build: ") for line in lines), out)
+        tls = [line for line in lines if line.startswith("TLS: ")]
+        self.assertEqual(len(tls), 1, out)
+        if keel_testing.OPTIONS.tls == "1":
+            self.assertRegex(tls[0], r"^TLS: OpenSSL 3\.")
+        else:
+            self.assertEqual(tls[0], "TLS: off")
+
+    def test_version_flag(self):
+        result = run_keel("--version", env=clean_env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_report(result.stdout)
+
+    def test_version_subcommand(self):
+        result = run_keel("version", env=clean_env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_report(result.stdout)
+
+
+class Help(unittest.TestCase):
+    def test_help_lists_subcommands_env_names_and_exit_codes(self):
+        result = run_keel("--help", env=clean_env())
+        self.assertEqual(result.returncode, 0)
+        for word in ("healthcheck", "check", "version", "PROGRAM", "--log-level", "KEEL_LOG_LEVEL",
+                     "KEEL_LOG_FORMAT", "Exit codes", "128+N"):
+            self.assertIn(word, result.stdout)
+
+    def test_subcommand_help(self):
+        result = run_keel("healthcheck", "--help", env=clean_env())
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("healthcheck", result.stdout)
+
+
+class BadInput(unittest.TestCase):
+    def assert_usage_error(self, result, *needles):
+        self.assertEqual(result.returncode, 2, result)
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 2, result.stderr)
+        self.assertTrue(lines[0].startswith("keel: "), lines[0])
+        self.assertIn("--help", lines[1])
+        for needle in needles:
+            self.assertIn(needle, lines[0])
+        self.assertEqual(result.stdout, "")
+
+    def test_unknown_option(self):
+        self.assert_usage_error(run_keel("--no-such-option", env=clean_env()), "--no-such-option")
+
+    def test_unknown_option_after_subcommand(self):
+        self.assert_usage_error(run_keel("version", "--bogus", env=clean_env()), "--bogus")
+
+    def test_bad_option_value(self):
+        self.assert_usage_error(run_keel("--log-level", "loud", "version", env=clean_env()), "loud")
+
+    def test_malformed_env_value(self):
+        self.assert_usage_error(run_keel("version", env=clean_env(KEEL_LOG_LEVEL="loud")), "loud")
+
+    def test_flag_wins_over_env(self):
+        result = run_keel("--log-level", "debug", "version", env=clean_env(KEEL_LOG_LEVEL="loud"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_no_program(self):
+        result = run_keel(env=clean_env())
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("no PROGRAM", result.stderr)
+
+
+if __name__ == "__main__":
+    keel_testing.main([("--tls", {"default": "1"}), ("--target", {"required": True})])

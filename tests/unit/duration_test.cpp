@@ -1,0 +1,43 @@
+#include <doctest/doctest.h>
+
+#include "common/duration.hpp"
+
+using keel::parse_duration;
+using namespace std::chrono_literals;
+
+TEST_CASE("durations in every unit") {
+    struct Case {
+        const char* text;
+        keel::Duration expected;
+    };
+    const Case cases[] = {
+        {"500ms", 500ms}, {"5s", 5s},        {"1m", 1min},     {"2h", 2h},        {"0s", 0ms},
+        {"1.5s", 1500ms}, {"0.25s", 250ms},  {"1m30s", 90s},   {"1h1m1s1ms", 3661001ms},
+        {"0.001s", 1ms},  {"1.0000001s", 1s}, {"10ms", 10ms},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto parsed = parse_duration(c.text);
+        REQUIRE(parsed.ok());
+        CHECK(parsed.value() == c.expected);
+    }
+}
+
+TEST_CASE("bad durations say why and quote the input") {
+    const char* bad[] = {"", "5", "s", "5x", "5 s", "-5s", "5sec", "1.s.", "ms", "9999999999999s", "200h",
+                         ".s", "5s5"};
+    for (const char* text : bad) {
+        CAPTURE(text);
+        const auto parsed = parse_duration(text);
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().find("'" + std::string(text) + "'") != std::string::npos);
+    }
+    CHECK(parse_duration("5").error().find("missing unit") != std::string::npos);
+    CHECK(parse_duration("5x").error().find("unknown unit") != std::string::npos);
+}
+
+TEST_CASE("formatting elapsed time") {
+    CHECK(keel::format_duration(1200us) == "1.2 ms");
+    CHECK(keel::format_duration(2s) == "2.0 s");
+    CHECK(keel::format_duration(0ns) == "0.0 ms");
+}
