@@ -10,6 +10,7 @@
 #include "common/env_options.hpp"
 #include "common/logging.hpp"
 #include "healthcheck/tls_info.hpp"
+#include "init/supervisor_cli.hpp"
 #include "keel/build_info.hpp"
 
 namespace keel::cli {
@@ -96,6 +97,8 @@ int run(int argc, char** argv) {
     app.footer(footer);
     GlobalOptions global;
     add_global_options(app, global);
+    init::SupervisorArgs supervisor_args;
+    init::add_supervisor_options(app, supervisor_args);
 
     CLI::App* healthcheck = app.add_subcommand("healthcheck", "Probe a URL: exit 0 healthy, 1 unhealthy");
     CLI::App* check = app.add_subcommand("check", "Report the image's CA bundle, timezone data and basics");
@@ -123,7 +126,7 @@ int run(int argc, char** argv) {
         std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");
         return exit_usage;
     }
-    return not_implemented("the supervisor");
+    return init::supervise(init::make_supervisor_config(supervisor_args, std::move(split.program)));
 }
 
 }  // namespace keel::cli

@@ -10,7 +10,7 @@ RUNNER = []       # e.g. ["qemu-aarch64-static"] for a cross-built binary
 OPTIONS = argparse.Namespace()
 
 
-def main(extra_args=()):
+def main(extra_args=(), setup=None):
     """Parses --keel/--emulator (plus test-specific flags), then runs the module's unittest cases."""
     global KEEL, RUNNER, OPTIONS
     parser = argparse.ArgumentParser()
@@ -21,6 +21,8 @@ def main(extra_args=()):
     OPTIONS, rest = parser.parse_known_args()
     KEEL = OPTIONS.keel
     RUNNER = [OPTIONS.emulator] if OPTIONS.emulator else []
+    if setup:
+        setup(OPTIONS)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 

@@ -1,0 +1,88 @@
+#include "init/spawn.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "init/preflight/program_check.hpp"
+#include "init/signals.hpp"
+#include "init/sys/unique_fd.hpp"
+
+extern char** environ;
+
+namespace keel::init {
+namespace {
+
+// Runs in the forked child: only async-signal-safe calls until execve.
+[[noreturn]] void exec_in_child(const char* path, char* const* argv, int foreground_tty, int error_pipe) {
+    ::setpgid(0, 0);
+    if (foreground_tty >= 0) {
+        // SIGTTOU is still blocked here, so a background caller may take the foreground.
+        ::tcsetpgrp(foreground_tty, ::getpid());
+    }
+    struct sigaction default_action {};
+    default_action.sa_handler = SIG_DFL;
+    for (int signal = 1; signal < signal_limit; ++signal) {
+        if (signal != SIGKILL && signal != SIGSTOP) ::sigaction(signal, &default_action, nullptr);
+    }
+    sigset_t empty;
+    sigemptyset(&empty);
+    ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+    ::execve(path, argv, environ);
+    const int error = errno;
+    // The parent reads the errno and chooses the message and exit code.
+    [[maybe_unused]] const auto written = ::write(error_pipe, &error, sizeof error);
+    ::_exit(127);
+}
+
+// Reads the exec errno the child sends; 0 when the pipe closed on a successful exec.
+int read_exec_error(int fd) {
+    int error = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd, &error, sizeof error);
+        if (n < 0 && errno == EINTR) continue;
+        return n == static_cast<ssize_t>(sizeof error) ? error : 0;
+    }
+}
+
+}  // namespace
+
+SpawnResult spawn_child(const SpawnRequest& request) {
+    // Everything the child needs is built before fork: no allocation after it.
+    std::vector<char*> argv;
+    argv.reserve(request.argv.size() + 1);
+    for (const auto& arg : request.argv) argv.push_back(const_cast<char*>(arg.c_str()));
+    argv.push_back(nullptr);
+
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return {-1, 1, std::string("pipe2() failed: ") + std::strerror(errno)};
+    }
+    sys::UniqueFd read_end(pipe_fds[0]);
+    sys::UniqueFd write_end(pipe_fds[1]);
+
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return {-1, 1, std::string("cannot start ") + request.path + ": fork() failed: " + std::strerror(errno)};
+    }
+    if (pid == 0) exec_in_child(request.path.c_str(), argv.data(), request.foreground_tty, write_end.get());
+
+    // Also from the parent, so the group exists before keel signals it, whichever runs first.
+    ::setpgid(pid, pid);
+    write_end.reset();
+    const int exec_error = read_exec_error(read_end.get());
+    if (exec_error == 0) return {pid, 0, {}};
+
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    const ProgramLookupFailure failure = explain_exec_failure(request.path, exec_error);
+    return {-1, failure.exit_code, failure.message};
+}
+
+}  // namespace keel::init

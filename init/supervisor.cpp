@@ -1,0 +1,229 @@
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include "init/descendants.hpp"
+#include "init/exit_status.hpp"
+#include "init/preflight/program_check.hpp"
+#include "init/program_lookup.hpp"
+#include "init/spawn.hpp"
+#include "init/supervisor_config.hpp"
+#include "init/sys/signal_mask.hpp"
+#include "init/sys/unique_fd.hpp"
+
+namespace keel::init {
+namespace {
+
+namespace asio = boost::asio;
+
+constexpr int exit_keel_failure = 1;
+
+sigset_t supervised_signals() {
+    std::vector<int> signals = forwarded_signals();
+    signals.push_back(SIGCHLD);
+    return sys::make_signal_set(signals);
+}
+
+// stdin, when it is a terminal whose foreground process group is keel's own; else -1.
+int foreground_terminal() {
+    if (::isatty(STDIN_FILENO) == 0) return -1;
+    return ::tcgetpgrp(STDIN_FILENO) == ::getpgrp() ? STDIN_FILENO : -1;
+}
+
+class Supervisor {
+public:
+    Supervisor(const SupervisorConfig& config, sys::UniqueFd signal_fd, pid_t child, int tty)
+        : config_(config), signals_(io_, signal_fd.release()), grace_timer_(io_), child_(child), tty_(tty) {}
+
+    int run() {
+        read_signals();
+        // The first SIGCHLD may have come and gone before the signalfd was read.
+        reap();
+        io_.run();
+        return apply_success_exits(exit_code_from_wait_status(main_status_), config_.success_exits);
+    }
+
+private:
+    enum class Phase { running, draining, killing, done };
+
+    void read_signals() {
+        signals_.async_read_some(asio::buffer(pending_), [this](boost::system::error_code ec, std::size_t bytes) {
+            if (ec) {
+                // Nothing may kill PID 1 but its child's exit: log, and keep what can still run.
+                if (ec != asio::error::operation_aborted) spdlog::error("reading signals failed: {}", ec.message());
+                return;
+            }
+            for (std::size_t i = 0; i < bytes / sizeof(signalfd_siginfo); ++i) on_signal(static_cast<int>(pending_[i].ssi_signo));
+            if (phase_ != Phase::done) read_signals();
+        });
+    }
+
+    void on_signal(int signal) {
+        if (signal == SIGCHLD) {
+            reap();
+            return;
+        }
+        if (signal == SIGCONT && tty_ >= 0 && child_ > 0) {
+            // Resumed by the shell's `fg`: hand the terminal back to the child's group.
+            ::tcsetpgrp(tty_, child_);
+        }
+        forward(signal);
+    }
+
+    void forward(int signal) {
+        if (phase_ != Phase::running) {
+            spdlog::debug("{} received after the program exited: not forwarded", signal_name(signal));
+            return;
+        }
+        const int translated = config_.rewrite.translate(signal);
+        if (translated == 0) {
+            spdlog::debug("{} dropped (--rewrite)", signal_name(signal));
+            return;
+        }
+        const pid_t target = config_.forward_to_process_group ? -child_ : child_;
+        if (::kill(target, translated) != 0 && errno != ESRCH) {
+            spdlog::warn("forwarding {} to {} {} failed: {}", signal_name(translated),
+                         config_.forward_to_process_group ? "process group" : "pid", child_, std::strerror(errno));
+            return;
+        }
+        spdlog::debug("forwarded {} as {} to {} {}", signal_name(signal), signal_name(translated),
+                      config_.forward_to_process_group ? "process group" : "pid", child_);
+    }
+
+    // Collects every exited child (orphans included) without blocking.
+    void reap() {
+        for (;;) {
+            int status = 0;
+            const pid_t pid = ::waitpid(-1, &status, WNOHANG | WUNTRACED);
+            if (pid > 0) {
+                on_child_changed(pid, status);
+                continue;
+            }
+            if (pid < 0 && errno == EINTR) continue;
+            if (pid < 0 && errno != ECHILD) spdlog::error("waitpid() failed: {}", std::strerror(errno));
+            const bool children_left = pid == 0;
+            if (!main_exited_) return;
+            if (!children_left) {
+                finish();
+            } else if (phase_ == Phase::running) {
+                start_grace();
+            } else if (phase_ == Phase::killing) {
+                // Processes reparented to keel after the SIGKILL round get theirs now.
+                signal_descendants(SIGKILL, child_);
+            }
+            return;
+        }
+    }
+
+    void on_child_changed(pid_t pid, int status) {
+        if (pid != child_) {
+            if (!WIFSTOPPED(status)) spdlog::debug("reaped pid {} ({})", pid, describe_wait_status(status));
+            return;
+        }
+        if (WIFSTOPPED(status)) {
+            stop_with_child();
+            return;
+        }
+        main_status_ = status;
+        main_exited_ = true;
+        spdlog::info("{} (pid {}) {}", config_.command.front(), pid, describe_wait_status(status));
+    }
+
+    // Job control: the child stopped (Ctrl-Z), so keel stops too and the shell above it gets its
+    // terminal back; its `fg` resumes keel with SIGCONT, which keel passes on.
+    void stop_with_child() {
+        if (tty_ < 0) return;
+        ::tcsetpgrp(tty_, ::getpgrp());
+        ::kill(::getpid(), SIGSTOP);
+    }
+
+    void start_grace() {
+        phase_ = Phase::draining;
+        spdlog::info("other processes remain: sending SIGTERM, SIGKILL in {} ms", config_.grace.count());
+        signal_descendants(SIGTERM, child_);
+        signal_descendants(SIGCONT, child_);  // a stopped process would never see its SIGTERM
+        grace_timer_.expires_after(config_.grace);
+        grace_timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec || phase_ != Phase::draining) return;
+            phase_ = Phase::killing;
+            spdlog::info("grace period over: sending SIGKILL to what is left");
+            signal_descendants(SIGKILL, child_);
+            reap();
+        });
+    }
+
+    void finish() {
+        phase_ = Phase::done;
+        grace_timer_.cancel();
+        io_.stop();
+    }
+
+    const SupervisorConfig& config_;
+    asio::io_context io_{1};
+    asio::posix::stream_descriptor signals_;
+    asio::steady_timer grace_timer_;
+    std::array<signalfd_siginfo, 16> pending_{};
+    pid_t child_;
+    int tty_;
+    Phase phase_ = Phase::running;
+    bool main_exited_ = false;
+    int main_status_ = 0;
+};
+
+}  // namespace
+
+int supervise(const SupervisorConfig& config) {
+    const ProgramLocation program = locate_program(config.command.front(), std::getenv("PATH"), probe_file);
+    if (!program.found()) {
+        spdlog::error("{}", program.failure.message);
+        return program.failure.exit_code;
+    }
+    if (auto missing = check_program_interpreter(program.path)) {
+        spdlog::error("{}", missing->message);
+        return missing->exit_code;
+    }
+
+    // Block before the child exists: a signal arriving between fork and the first read stays
+    // pending in the signalfd and is forwarded, never lost or acted on by default.
+    const sigset_t handled = supervised_signals();
+    if (sys::block_signals(handled) != 0) {
+        spdlog::error("rt_sigprocmask() failed: {}", std::strerror(errno));
+        return exit_keel_failure;
+    }
+    sys::UniqueFd signal_fd(::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK));
+    if (!signal_fd.valid()) {
+        spdlog::error("signalfd() failed: {}", std::strerror(errno));
+        return exit_keel_failure;
+    }
+    if (::getpid() != 1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+        spdlog::warn("prctl(PR_SET_CHILD_SUBREAPER) failed: {}; orphans will not be reaped by keel",
+                     std::strerror(errno));
+    }
+
+    const int tty = foreground_terminal();
+    const SpawnResult spawned = spawn_child({program.path, config.command, tty});
+    if (spawned.pid < 0) {
+        spdlog::error("{}", spawned.error);
+        return spawned.exit_code;
+    }
+    spdlog::debug("started {} as pid {}", program.path, spawned.pid);
+    // Keep no directory (and so no mount) busy: the child has its own working directory.
+    if (::chdir("/") != 0) spdlog::debug("chdir(\"/\") failed: {}", std::strerror(errno));
+
+    return Supervisor(config, std::move(signal_fd), spawned.pid, tty).run();
+}
+
+}  // namespace keel::init

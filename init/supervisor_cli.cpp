@@ -1,0 +1,47 @@
+#include "init/supervisor_cli.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace keel::init {
+namespace {
+
+// Wraps a pure parser as a CLI11 validator: "" means valid, otherwise the parser's message.
+template <typename Parse>
+CLI::Validator validator_from(Parse parse, std::string description) {
+    return CLI::Validator(
+        [parse](std::string& value) -> std::string {
+            auto parsed = parse(value);
+            return parsed ? std::string() : parsed.error();
+        },
+        std::move(description));
+}
+
+}  // namespace
+
+void add_supervisor_options(CLI::App& app, SupervisorArgs& args) {
+    app.add_flag("-g,--process-group", args.process_group,
+                 "Forward signals to PROGRAM's whole process group instead of PROGRAM alone");
+    app.add_option("--rewrite", args.rewrite,
+                   "FROM:TO: forward signal FROM as TO (names or numbers; TO=0 drops it); repeatable, comma list")
+        ->delimiter(',')
+        ->check(validator_from(parse_rewrite_rule, "FROM:TO"));
+    app.add_option("--grace", args.grace,
+                   "After PROGRAM exits: how long leftover processes get between SIGTERM and SIGKILL")
+        ->check(validator_from(parse_duration, "DURATION"))
+        ->capture_default_str();
+    app.add_option("--success-exit", args.success_exits, "Exit code of PROGRAM to report as 0; repeatable, comma list")
+        ->delimiter(',')
+        ->check(CLI::Range(0, 255));
+}
+
+SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command) {
+    SupervisorConfig config;
+    config.command = std::move(command);
+    config.forward_to_process_group = args.process_group;
+    config.rewrite = build_rewrite_table(args.rewrite).value();
+    config.grace = parse_duration(args.grace).value();
+    config.success_exits = args.success_exits;
+    return config;
+}
+
+}  // namespace keel::init

@@ -1,0 +1,30 @@
+#pragma once
+// The supervisor's command-line options (and so their KEEL_* env vars).
+
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "init/supervisor_config.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace keel::init {
+
+struct SupervisorArgs {
+    bool process_group = false;
+    std::vector<std::string> rewrite;
+    std::string grace = "5s";
+    std::vector<int> success_exits;
+};
+
+// Registers -g/--process-group, --rewrite, --grace, --success-exit on the top-level app, each
+// validated by the pure parsers so a bad value fails at parse time (exit 2, value quoted).
+void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
+
+// Already-validated args + PROGRAM -> config.
+SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
+
+}  // namespace keel::init

@@ -1,0 +1,16 @@
+#pragma once
+// Signal sets and masks through the raw syscalls: libc's sigaddset/sigprocmask refuse or silently
+// drop the signals they reserve for threads (32-34), which keel must still catch and forward.
+
+#include <signal.h>
+
+#include <vector>
+
+namespace keel::sys {
+
+sigset_t make_signal_set(const std::vector<int>& signals);
+
+// rt_sigprocmask(SIG_BLOCK, ...): returns 0 or -1 with errno set.
+int block_signals(const sigset_t& set);
+
+}  // namespace keel::sys

@@ -1,0 +1,286 @@
+"""keel as a supervisor: real processes, real signals, as a subreaper and as PID 1."""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import keel_testing
+
+PAYLOAD = None
+
+
+def keel_cmd(*args, pid1=False):
+    """argv for keel [args]; with pid1, inside fresh pid + mount namespaces (keel is PID 1)."""
+    cmd = keel_testing.RUNNER + [keel_testing.KEEL, *args]
+    return (["unshare", "--pid", "--fork", "--mount-proc"] + cmd) if pid1 else cmd
+
+
+def wait_for(predicate, timeout=10.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.01)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def read_file(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def children_of(pid):
+    return [int(p) for p in read_file(f"/proc/{pid}/task/{pid}/children").split()]
+
+
+def recorded(path):
+    return [int(line) for line in read_file(path).split()]
+
+
+class Session:
+    """keel supervising `payload signals FILE ...`: knows keel's and the child's host pids."""
+
+    def __init__(self, test, keel_args=(), payload_args=(), pid1=False, payload_command="signals"):
+        self.dir = tempfile.mkdtemp(prefix="keel-test-")
+        test.addCleanup(shutil.rmtree, self.dir, True)
+        self.record = os.path.join(self.dir, "signals")
+        self.extra = os.path.join(self.dir, "signals2")
+        files = [self.record, self.extra] if payload_command == "group-signals" else [self.record]
+        argv = keel_cmd(*keel_args, "--", PAYLOAD, payload_command, *files, *payload_args, pid1=pid1)
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        test.addCleanup(self.kill)
+        wait_for(lambda: read_file(self.record + ".ready"), what="payload ready")
+        # Host pids (the payload's own getpid() is a namespace pid under unshare).
+        self.keel = wait_for(lambda: children_of(self.proc.pid), what="keel")[0] if pid1 else self.proc.pid
+        self.child = wait_for(lambda: children_of(self.keel), what="payload")[0]
+
+    def send(self, sig):
+        os.kill(self.keel, sig)
+
+    def wait(self, timeout=20):
+        out, err = self.proc.communicate(timeout=timeout)
+        return self.proc.returncode, out, err
+
+    def kill(self):
+        """Cleanup after a failed test: no payload or keel may outlive it."""
+        for pid in (getattr(self, "child", None), getattr(self, "keel", None)):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
+
+
+class ExitStatus(unittest.TestCase):
+    def run_keel(self, *args, env=None, pid1=False):
+        return subprocess.run(keel_cmd(*args, pid1=pid1), capture_output=True, text=True, timeout=30, env=env)
+
+    def test_exit_codes_pass_through(self):
+        for code in (0, 1, 3, 127, 255):
+            with self.subTest(code=code):
+                self.assertEqual(self.run_keel("--", PAYLOAD, "exit", str(code)).returncode, code)
+
+    def test_exit_code_as_pid1(self):
+        self.assertEqual(self.run_keel("--", PAYLOAD, "exit", "7", pid1=True).returncode, 7)
+
+    def test_success_exit_maps_to_zero(self):
+        self.assertEqual(self.run_keel("--success-exit", "3", "--", PAYLOAD, "exit", "3").returncode, 0)
+        self.assertEqual(self.run_keel("--success-exit", "3", "--", PAYLOAD, "exit", "4").returncode, 4)
+        env = dict(os.environ, KEEL_SUCCESS_EXIT="5,3")
+        self.assertEqual(self.run_keel("--", PAYLOAD, "exit", "3", env=env).returncode, 0)
+
+    def test_killed_child_gives_128_plus_signal(self):
+        session = Session(self)
+        os.kill(session.child, signal.SIGKILL)
+        code, _, _ = session.wait()
+        self.assertEqual(code, 128 + signal.SIGKILL)
+
+    def test_child_exiting_127_does_not_hang(self):
+        # catatonit issue 5: a child exiting 127 was mistaken for an exec failure.
+        self.assertEqual(self.run_keel("--", PAYLOAD, "exit", "127", pid1=True).returncode, 127)
+
+    def test_two_children_dying_at_once(self):
+        # catatonit issue 4: one SIGCHLD for two deaths must still reap both and exit.
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                self.assertEqual(self.run_keel("--", PAYLOAD, "twins", pid1=pid1).returncode, 0)
+
+
+class StartFailures(unittest.TestCase):
+    def run_keel(self, *args, env=None):
+        return subprocess.run(keel_cmd(*args), capture_output=True, text=True, timeout=30, env=env)
+
+    def test_not_found_is_127_with_searched_path(self):
+        env = dict(os.environ, PATH="/nonexistent:/also-not")
+        result = self.run_keel("no-such-program-xyz", env=env)
+        self.assertEqual(result.returncode, 127)
+        self.assertIn("keel: no-such-program-xyz: not found (searched PATH=/nonexistent:/also-not)", result.stderr)
+
+    def test_not_executable_is_126(self):
+        with tempfile.NamedTemporaryFile(prefix="keel-noexec-") as f:
+            result = self.run_keel(f.name)
+            self.assertEqual(result.returncode, 126)
+            self.assertIn("permission denied", result.stderr)
+
+    def test_directory_is_126(self):
+        result = self.run_keel("/tmp")
+        self.assertEqual(result.returncode, 126)
+        self.assertIn("is a directory", result.stderr)
+
+    def test_script_with_missing_interpreter_is_126(self):
+        with tempfile.TemporaryDirectory() as d:
+            script = os.path.join(d, "script")
+            with open(script, "w") as f:
+                f.write("#!/no/such/shell\n")
+            os.chmod(script, 0o755)
+            result = self.run_keel(script)
+            self.assertEqual(result.returncode, 126)
+            self.assertIn("#! interpreter /no/such/shell is not in this image", result.stderr)
+
+    def test_dynamic_binary_in_scratch_chroot_names_missing_interpreter(self):
+        if keel_testing.RUNNER or "static" not in subprocess.run(["file", "-L", keel_testing.KEEL],
+                                                                  capture_output=True, text=True).stdout:
+            self.skipTest("needs a static native keel (the chroot holds nothing else)")
+        with tempfile.TemporaryDirectory() as root:
+            shutil.copy(keel_testing.KEEL, os.path.join(root, "keel"))
+            shutil.copy("/bin/true", os.path.join(root, "app"))  # dynamically linked (glibc)
+            interp = subprocess.run(["readelf", "-l", "/bin/true"], capture_output=True, text=True).stdout
+            loader = interp.split("[Requesting program interpreter: ")[1].split("]")[0]
+            result = subprocess.run(["chroot", root, "/keel", "--", "/app"], capture_output=True, text=True,
+                                    timeout=30)
+            self.assertEqual(result.returncode, 126, result.stderr)
+            self.assertIn(f"/app: cannot run: it is dynamically linked and its ELF interpreter {loader} "
+                          "is not in this image", result.stderr)
+
+
+class Forwarding(unittest.TestCase):
+    SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2, signal.SIGPIPE,
+               signal.SIGALRM, signal.SIGWINCH, signal.SIGURG, signal.SIGCONT, signal.SIGPWR,
+               signal.SIGRTMIN + 1, signal.SIGRTMIN + 5, signal.SIGRTMAX]
+    # (glibc's SIGRTMIN, 34, is forwarded too, but a musl payload cannot catch it.)
+
+    def check_forwarding(self, pid1):
+        session = Session(self, pid1=pid1)
+        for sig in self.SIGNALS:
+            session.send(sig)
+            wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
+        session.send(signal.SIGTERM)
+        code, _, err = session.wait()
+        self.assertEqual(code, 0, err)  # the payload exits 0 on SIGTERM
+        self.assertEqual(recorded(session.record), [int(s) for s in self.SIGNALS] + [signal.SIGTERM])
+
+    def test_every_signal_reaches_child_as_subreaper(self):
+        self.check_forwarding(pid1=False)
+
+    def test_every_signal_reaches_child_as_pid1(self):
+        self.check_forwarding(pid1=True)
+
+    def test_rewrite_and_drop(self):
+        session = Session(self, keel_args=["--rewrite", "USR1:USR2", "--rewrite", "HUP:0"])
+        session.send(signal.SIGHUP)
+        session.send(signal.SIGUSR1)
+        wait_for(lambda: recorded(session.record), what="a forwarded signal")
+        session.send(signal.SIGTERM)
+        session.wait()
+        self.assertEqual(recorded(session.record), [signal.SIGUSR2, signal.SIGTERM])
+
+    def test_rewrite_from_env(self):
+        env_before = os.environ.copy()
+        os.environ["KEEL_REWRITE"] = "TERM:QUIT,USR1:0"
+        self.addCleanup(lambda: (os.environ.clear(), os.environ.update(env_before)))
+        session = Session(self, payload_args=["--exit-on", str(int(signal.SIGQUIT))])
+        session.send(signal.SIGUSR1)
+        session.send(signal.SIGTERM)
+        code, _, _ = session.wait()
+        self.assertEqual(code, 0)
+        self.assertEqual(recorded(session.record), [signal.SIGQUIT])
+
+    def test_process_group_forwarding(self):
+        for group in (False, True):
+            with self.subTest(process_group=group):
+                session = Session(self, keel_args=["-g"] if group else [], payload_command="group-signals")
+                wait_for(lambda: read_file(session.extra + ".ready"), what="grandchild ready")
+                session.send(signal.SIGUSR1)
+                wait_for(lambda: recorded(session.record), what="child to receive SIGUSR1")
+                time.sleep(0.2)
+                self.assertEqual(recorded(session.extra), [signal.SIGUSR1] if group else [])
+                session.send(signal.SIGTERM)
+                code, _, _ = session.wait()
+                self.assertEqual(code, 0)
+
+    def test_child_starts_with_clean_signal_state(self):
+        def dirty():
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)
+            signal.signal(signal.SIGHUP, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2, signal.SIGINT})
+
+        result = subprocess.run(keel_cmd("--", PAYLOAD, "status"), capture_output=True, text=True,
+                                preexec_fn=dirty, timeout=30)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        fields = dict(line.split(":\t", 1) for line in result.stdout.splitlines())
+        self.assertEqual(int(fields["SigBlk"], 16), 0, result.stdout)
+        self.assertEqual(int(fields["SigIgn"], 16), 0, result.stdout)
+        # Its own process group, in keel's session.
+        self.assertEqual(fields["pgid"].strip(), fields["pid"].strip())
+
+
+class Reaping(unittest.TestCase):
+    def test_2000_orphans_reaped_as_pid1(self):
+        result = subprocess.run(keel_cmd("--", PAYLOAD, "orphans", "2000", pid1=True), capture_output=True,
+                                text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("zombies_left=0", result.stdout)
+
+    def test_orphans_reaped_as_subreaper(self):
+        result = subprocess.run(keel_cmd("--", PAYLOAD, "orphans", "300"), capture_output=True, text=True,
+                                timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("zombies_left=0", result.stdout)
+
+
+class Grace(unittest.TestCase):
+    def timed(self, *args, pid1=False):
+        start = time.monotonic()
+        result = subprocess.run(keel_cmd(*args, pid1=pid1), capture_output=True, text=True, timeout=60)
+        return result, time.monotonic() - start
+
+    def test_leftovers_get_sigterm_and_keel_exits_with_main_status(self):
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                result, elapsed = self.timed("--grace", "10s", "--", PAYLOAD, "leave-sleepers", "3", pid1=pid1)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertLess(elapsed, 5, "sleepers that honour SIGTERM must not wait for the grace period")
+
+    def test_sigterm_ignorers_are_killed_after_grace(self):
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                result, elapsed = self.timed("--grace", "700ms", "--", PAYLOAD, "leave-sleepers", "3",
+                                             "--ignore-term", pid1=pid1)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertGreaterEqual(elapsed, 0.7)
+                self.assertLess(elapsed, 5)
+
+    def test_bad_grace_is_usage_error_quoting_value(self):
+        result = subprocess.run(keel_cmd("--grace", "5parsecs", "--", "true"), capture_output=True, text=True)
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("'5parsecs'", result.stderr)
+        result = subprocess.run(keel_cmd("--", "true"), capture_output=True, text=True,
+                                env=dict(os.environ, KEEL_GRACE="soon"))
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("'soon'", result.stderr)
+
+
+if __name__ == "__main__":
+    keel_testing.main([("--payload", {"required": True})], setup=lambda o: globals().update(PAYLOAD=o.payload))
+    
