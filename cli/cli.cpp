@@ -60,12 +60,13 @@ spdlog::level::level_enum to_level(const std::string& name) {
     return spdlog::level::warn;
 }
 
-int report_parse_error(const CLI::App& app, const CLI::ParseError& error) {
+int report_parse_error(const CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& keel_args) {
     if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
         // --help and --version arrive as "errors" that CLI11 prints itself.
         return app.exit(error);
     }
-    std::fprintf(stderr, "keel: %s\nRun 'keel --help' for usage.\n", error.what());
+    std::fprintf(stderr, "keel: %s%s\nRun 'keel --help' for usage.\n", error.what(),
+                 env_origin_of_error(app, error.what(), keel_args).c_str());
     return exit_usage;
 }
 
@@ -112,7 +113,7 @@ int run(int argc, char** argv) {
         std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
         app.parse(keel_args);
     } catch (const CLI::ParseError& error) {
-        return report_parse_error(app, error);
+        return report_parse_error(app, error, split.keel_args);
     }
     setup_logging(to_level(global.log_level), global.log_format == "json" ? LogFormat::json : LogFormat::text);
 

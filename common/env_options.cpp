@@ -1,5 +1,7 @@
 #include "common/env_options.hpp"
 
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 
 namespace keel {
@@ -29,6 +31,33 @@ void bind_env_names(CLI::App& app, std::string_view prefix) {
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         bind_env_names(*sub, env_name_for(prefix, sub->get_name()) + "_");
     }
+}
+
+namespace {
+
+const CLI::Option* find_option(const CLI::App& app, const std::string& name) {
+    if (const CLI::Option* option = app.get_option_no_throw(name)) return option;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        if (const CLI::Option* option = find_option(*sub, name)) return option;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+std::string env_origin_of_error(const CLI::App& app, std::string_view message,
+                                const std::vector<std::string>& command_line) {
+    const auto colon = message.find(':');
+    if (message.rfind("--", 0) != 0 || colon == std::string_view::npos) return {};
+    const std::string name(message.substr(0, colon));
+    const CLI::Option* option = find_option(app, name);
+    if (option == nullptr || option->get_envname().empty() || std::getenv(option->get_envname().c_str()) == nullptr) {
+        return {};
+    }
+    for (const auto& word : command_line) {
+        if (word == name || word.rfind(name + "=", 0) == 0) return {};
+    }
+    return " (from " + option->get_envname() + ")";
 }
 
 }  // namespace keel

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -18,5 +19,11 @@ std::string env_name_for(std::string_view prefix, std::string_view long_name);
 // Gives every option of `app` that has a long name its env var (help and version flags excluded),
 // then recurses into subcommands with KEEL_<SUBCOMMAND>_ as their prefix.
 void bind_env_names(CLI::App& app, std::string_view prefix = "KEEL_");
+
+// For a CLI11 error message that starts with an option name ("--grace: invalid duration ..."):
+// when that option's value came from its env var (set, and the flag not on the command line),
+// returns " (from KEEL_GRACE)" so the user knows where to look; otherwise "".
+std::string env_origin_of_error(const CLI::App& app, std::string_view message,
+                                const std::vector<std::string>& command_line);
 
 }  // namespace keel

@@ -72,7 +72,8 @@ class BadInput(unittest.TestCase):
         self.assert_usage_error(run_keel("--log-level", "loud", "version", env=clean_env()), "loud")
 
     def test_malformed_env_value(self):
-        self.assert_usage_error(run_keel("version", env=clean_env(KEEL_LOG_LEVEL="loud")), "loud")
+        self.assert_usage_error(run_keel("version", env=clean_env(KEEL_LOG_LEVEL="loud")), "loud",
+                                "(from KEEL_LOG_LEVEL)")
 
     def test_flag_wins_over_env(self):
         result = run_keel("--log-level", "debug", "version", env=clean_env(KEEL_LOG_LEVEL="loud"))

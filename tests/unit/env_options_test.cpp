@@ -46,3 +46,25 @@ TEST_CASE("bound options read the env, flags win, subcommands get their own pref
     unsetenv("KEEL_PROCESS_GROUP");
     unsetenv("KEEL_HEALTHCHECK_TIMEOUT");
 }
+
+TEST_CASE("errors name the env var a bad value came from") {
+    CLI::App app{"test"};
+    std::string grace;
+    app.add_option("--grace", grace);
+    CLI::App* sub = app.add_subcommand("healthcheck");
+    std::string timeout;
+    sub->add_option("--timeout", timeout);
+    keel::bind_env_names(app);
+
+    setenv("KEEL_GRACE", "soon", 1);
+    setenv("KEEL_HEALTHCHECK_TIMEOUT", "x", 1);
+    CHECK(keel::env_origin_of_error(app, "--grace: invalid duration 'soon'", {}) == " (from KEEL_GRACE)");
+    CHECK(keel::env_origin_of_error(app, "--timeout: bad", {"healthcheck"}) == " (from KEEL_HEALTHCHECK_TIMEOUT)");
+    // Given on the command line: the flag was the culprit, not the env var.
+    CHECK(keel::env_origin_of_error(app, "--grace: bad", {"--grace", "x"}).empty());
+    CHECK(keel::env_origin_of_error(app, "--grace: bad", {"--grace=x"}).empty());
+    CHECK(keel::env_origin_of_error(app, "The following argument was not expected: --x", {}).empty());
+    unsetenv("KEEL_GRACE");
+    CHECK(keel::env_origin_of_error(app, "--grace: bad", {}).empty());
+    unsetenv("KEEL_HEALTHCHECK_TIMEOUT");
+}
