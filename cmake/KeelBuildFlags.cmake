@@ -24,7 +24,7 @@ if(KEEL_STATIC_MUSL)
   target_compile_options(keel_build_flags INTERFACE -g0 -flto -ffunction-sections -fdata-sections
     "-ffile-prefix-map=${PROJECT_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
   target_link_options(keel_build_flags INTERFACE -static -flto -Wl,--gc-sections -Wl,--build-id=none
-    $<$<BOOL:${KEEL_STRIP}>:-s>)
+    $<IF:$<BOOL:${KEEL_STRIP}>,-s,-g>)  # zig strips by default unless -g is given
 endif()
 
 # Every keel target (libraries, the binary, tests, helpers) links this.

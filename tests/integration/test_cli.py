@@ -51,6 +51,25 @@ class Help(unittest.TestCase):
         self.assertIn("healthcheck", result.stdout)
 
 
+class Logging(unittest.TestCase):
+    def test_json_lines(self):
+        import json
+        result = run_keel("--log-format", "json", "--log-level", "debug", "--", "true", env=clean_env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stderr.splitlines()
+        self.assertGreaterEqual(len(lines), 2, result.stderr)
+        for line in lines:
+            record = json.loads(line)
+            self.assertEqual(set(record), {"time", "level", "msg"})
+        self.assertTrue(any("exited with code 0" in json.loads(line)["msg"] for line in lines))
+
+    def test_default_level_is_quiet(self):
+        if keel_testing.RUNNER:
+            self.skipTest("qemu-user lacks PR_SET_CHILD_SUBREAPER, so keel rightly warns there")
+        result = run_keel("--", "true", env=clean_env())
+        self.assertEqual((result.returncode, result.stderr), (0, ""))
+
+
 class BadInput(unittest.TestCase):
     def assert_usage_error(self, result, *needles):
         self.assertEqual(result.returncode, 2, result)

@@ -1,6 +1,7 @@
 """keel as a supervisor: real processes, real signals, as a subreaper and as PID 1."""
 
 import os
+import pty
 import shutil
 import signal
 import subprocess
@@ -233,6 +234,69 @@ class Forwarding(unittest.TestCase):
         self.assertEqual(int(fields["SigIgn"], 16), 0, result.stdout)
         # Its own process group, in keel's session.
         self.assertEqual(fields["pgid"].strip(), fields["pid"].strip())
+
+
+def process_state(pid):
+    return read_file(f"/proc/{pid}/stat").rsplit(")", 1)[1].split()[0]
+
+
+class JobControl(unittest.TestCase):
+    """keel on a terminal (session leader of a pty, like `docker run -it`)."""
+
+    def start_on_pty(self, *payload_args):
+        pid, master = pty.fork()
+        if pid == 0:
+            try:
+                os.execv(keel_testing.KEEL, [keel_testing.KEEL, "--", PAYLOAD, *payload_args])
+            finally:
+                os._exit(99)
+        self.addCleanup(os.close, master)
+        self.addCleanup(lambda: self.reap(pid))
+        child = wait_for(lambda: children_of(pid), what="payload")[0]
+        # The child's process group takes the terminal's foreground from keel.
+        wait_for(lambda: os.tcgetpgrp(master) == child, what="child in the foreground")
+        return pid, master, child
+
+    def reap(self, pid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+
+    def test_ctrl_c_reaches_the_app_once(self):
+        record = os.path.join(tempfile.mkdtemp(prefix="keel-pty-"), "signals")
+        self.addCleanup(shutil.rmtree, os.path.dirname(record), True)
+        keel, master, child = self.start_on_pty("signals", record, "--exit-on", str(int(signal.SIGINT)))
+        wait_for(lambda: read_file(record + ".ready"), what="payload ready")
+        os.write(master, b"\x03")
+        _, status = os.waitpid(keel, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 0)
+        self.assertEqual(recorded(record), [signal.SIGINT])
+
+    def test_ctrl_z_stops_app_and_keel_then_fg_resumes_both(self):
+        keel, master, child = self.start_on_pty("sleep", "30")
+        os.write(master, b"\x1a")  # Ctrl-Z: SIGTSTP to the foreground group (the app)
+        _, status = os.waitpid(keel, os.WUNTRACED)
+        self.assertTrue(os.WIFSTOPPED(status), "keel stops with its child so the shell gets the terminal")
+        self.assertEqual(process_state(child), "T")
+        self.assertEqual(os.tcgetpgrp(master), keel, "keel took the terminal back before stopping")
+        os.kill(keel, signal.SIGCONT)  # what the shell's `fg` does
+        wait_for(lambda: process_state(child) != "T", what="child resumed")
+        wait_for(lambda: os.tcgetpgrp(master) == child, what="child back in the foreground")
+        os.kill(keel, signal.SIGTERM)
+        _, status = os.waitpid(keel, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 128 + signal.SIGTERM)
+
+
+class Limits(unittest.TestCase):
+    def test_fork_failure_is_a_clear_error_not_a_hang(self):
+        # RLIMIT_NPROC=1 for an unprivileged uid that owns no other process: keel's fork fails.
+        argv = ["setpriv", "--reuid=54321", "--regid=54321", "--clear-groups", "prlimit", "--nproc=1",
+                *keel_cmd("--", "/bin/true")]
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("fork() failed: Resource temporarily unavailable", result.stderr)
 
 
 class Reaping(unittest.TestCase):
