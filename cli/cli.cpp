@@ -9,6 +9,7 @@
 #include "cli/argv_split.hpp"
 #include "common/env_options.hpp"
 #include "common/logging.hpp"
+#include "healthcheck/healthcheck_cli.hpp"
 #include "healthcheck/tls_info.hpp"
 #include "init/supervisor_cli.hpp"
 #include "keel/build_info.hpp"
@@ -105,6 +106,8 @@ int run(int argc, char** argv) {
     CLI::App* check = app.add_subcommand("check", "Report the image's CA bundle, timezone data and basics");
     CLI::App* version = app.add_subcommand("version", "Print version, target, build type and TLS library");
     for (CLI::App* sub : {healthcheck, check, version}) sub->fallthrough();
+    health::HealthcheckArgs healthcheck_args;
+    health::add_healthcheck_options(*healthcheck, healthcheck_args);
 
     bind_env_names(app);
     SplitArgs split = split_at_program(std::vector<std::string>(argv + 1, argv + argc), option_shape(app));
@@ -121,7 +124,7 @@ int run(int argc, char** argv) {
         std::printf("%s\n", version_report().c_str());
         return exit_ok;
     }
-    if (healthcheck->parsed()) return not_implemented("keel healthcheck");
+    if (healthcheck->parsed()) return health::run_healthcheck(healthcheck_args);
     if (check->parsed()) return not_implemented("keel check");
     if (split.program.empty()) {
         std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");

@@ -56,6 +56,7 @@ Result<Duration> parse_duration(std::string_view text) {
             return bad(pos == text.size() ? "missing unit (ms, s, m or h)" : "unknown unit");
         }
         pos += unit->suffix.size();
+        if (whole > max_duration_ms / unit->ms) return bad("longer than a week");  // before it can overflow
         total_thousandths += whole * unit->ms * 1000 + fraction * unit->ms * 1000 / fraction_scale;
         if (total_thousandths > max_duration_ms * 1000) return bad("longer than a week");
     }

@@ -23,10 +23,12 @@ std::string env_name_for(std::string_view prefix, std::string_view long_name) {
 void bind_env_names(CLI::App& app, std::string_view prefix) {
     for (CLI::Option* option : app.get_options()) {
         const auto& long_names = option->get_lnames();
-        if (long_names.empty() || long_names.front() == "help" || long_names.front() == "version") {
-            continue;
-        }
-        option->envname(env_name_for(prefix, long_names.front()));
+        // Positionals too ("URL" -> KEEL_HEALTHCHECK_URL).
+        const std::string name = !long_names.empty()       ? long_names.front()
+                                 : option->get_positional() ? option->get_single_name()
+                                                            : std::string();
+        if (name.empty() || name == "help" || name == "version") continue;
+        option->envname(env_name_for(prefix, name));
     }
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
         bind_env_names(*sub, env_name_for(prefix, sub->get_name()) + "_");

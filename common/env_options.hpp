@@ -16,7 +16,8 @@ namespace keel {
 // "KEEL_", "grace" -> "KEEL_GRACE"; "KEEL_HEALTHCHECK_", "expect-status" -> "KEEL_HEALTHCHECK_EXPECT_STATUS".
 std::string env_name_for(std::string_view prefix, std::string_view long_name);
 
-// Gives every option of `app` that has a long name its env var (help and version flags excluded),
+// Gives every option of `app` with a long name, and every positional, its env var (help and
+// version flags excluded),
 // then recurses into subcommands with KEEL_<SUBCOMMAND>_ as their prefix.
 void bind_env_names(CLI::App& app, std::string_view prefix = "KEEL_");
 

@@ -2,22 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/cli_validators.hpp"
+
 namespace keel::init {
-namespace {
-
-// Wraps a pure parser as a CLI11 validator: "" means valid, otherwise the parser's message.
-template <typename Parse>
-CLI::Validator validator_from(Parse parse, std::string description) {
-    return CLI::Validator(
-        [parse](std::string& value) -> std::string {
-            auto parsed = parse(value);
-            return parsed ? std::string() : parsed.error();
-        },
-        std::move(description));
-}
-
-}  // namespace
-
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args) {
     app.add_flag("-g,--process-group", args.process_group,
                  "Forward signals to PROGRAM's whole process group instead of PROGRAM alone");

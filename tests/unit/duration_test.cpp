@@ -33,6 +33,9 @@ TEST_CASE("bad durations say why and quote the input") {
         CHECK(parsed.error().find("'" + std::string(text) + "'") != std::string::npos);
     }
     CHECK(parse_duration("5").error().find("missing unit") != std::string::npos);
+    // Found by fuzz_duration: a 12-digit count of hours overflowed int64 (UBSan) before the check.
+    CHECK(parse_duration("999999999999h").error().find("longer than a week") != std::string::npos);
+    CHECK(parse_duration("999999999999ms").error().find("longer than a week") != std::string::npos);
     CHECK(parse_duration("5x").error().find("unknown unit") != std::string::npos);
 }
 

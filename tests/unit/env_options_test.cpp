@@ -21,8 +21,11 @@ TEST_CASE("bound options read the env, flags win, subcommands get their own pref
     app.add_flag("-g,--process-group", group);
     CLI::App* sub = app.add_subcommand("healthcheck");
     sub->add_option("--timeout", timeout);
+    std::string url;
+    sub->add_option("URL", url);
     keel::bind_env_names(app);
 
+    CHECK(sub->get_option("URL")->get_envname() == "KEEL_HEALTHCHECK_URL");
     CHECK(app.get_option("--grace")->get_envname() == "KEEL_GRACE");
     CHECK(app.get_option("--process-group")->get_envname() == "KEEL_PROCESS_GROUP");
     CHECK(sub->get_option("--timeout")->get_envname() == "KEEL_HEALTHCHECK_TIMEOUT");

@@ -1,0 +1,1 @@
+# Tests of keel healthcheck (included from tests/CMakeLists.txt).
