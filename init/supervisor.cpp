@@ -17,6 +17,7 @@
 
 #include "init/descendants.hpp"
 #include "init/exit_status.hpp"
+#include "init/identity/become_user.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
 #include "init/spawn.hpp"
@@ -186,6 +187,14 @@ private:
 }  // namespace
 
 int supervise(const SupervisorConfig& config) {
+    // Identity first: resolve (fail before any change), then drop for good. PROGRAM is looked up
+    // afterwards, so "not executable" is judged for the user that will run it.
+    if (config.user) {
+        if (auto identity = become_user(*config.user); !identity) {
+            spdlog::error("{}", identity.error());
+            return exit_keel_failure;
+        }
+    }
     const ProgramLocation program = locate_program(config.command.front(), std::getenv("PATH"), probe_file);
     if (!program.found()) {
         spdlog::error("{}", program.failure.message);

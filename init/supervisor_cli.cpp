@@ -6,6 +6,9 @@
 
 namespace keel::init {
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args) {
+    app.add_option("-u,--user", args.user,
+                   "USER[:GROUP] (names or numbers): run keel and PROGRAM as this user, without privileges")
+        ->check(validator_from(parse_user_spec, "USER[:GROUP]"));
     app.add_flag("-g,--process-group", args.process_group,
                  "Forward signals to PROGRAM's whole process group instead of PROGRAM alone");
     app.add_option("--rewrite", args.rewrite,
@@ -28,6 +31,7 @@ SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<
     config.rewrite = build_rewrite_table(args.rewrite).value();
     config.grace = parse_duration(args.grace).value();
     config.success_exits = args.success_exits;
+    if (!args.user.empty()) config.user = parse_user_spec(args.user).value();
     return config;
 }
 

@@ -18,9 +18,10 @@ struct SupervisorArgs {
     std::vector<std::string> rewrite;
     std::string grace = "5s";
     std::vector<int> success_exits;
+    std::string user;
 };
 
-// Registers -g/--process-group, --rewrite, --grace, --success-exit on the top-level app, each
+// Registers -u/--user, -g/--process-group, --rewrite, --grace, --success-exit on the top-level app, each
 // validated by the pure parsers so a bad value fails at parse time (exit 2, value quoted).
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
 

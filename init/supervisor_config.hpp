@@ -2,10 +2,12 @@
 // What the supervisor was asked to do: plain values, validated by the CLI layer.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "common/duration.hpp"
+#include "init/identity/identity.hpp"
 #include "init/signals.hpp"
 
 namespace keel::init {
@@ -16,6 +18,7 @@ struct SupervisorConfig {
     RewriteTable rewrite;                        // --rewrite FROM:TO
     Duration grace = std::chrono::seconds(5);    // SIGTERM -> SIGKILL delay for leftovers
     std::vector<int> success_exits;              // exit codes reported as 0
+    std::optional<UserSpec> user;                // -u: drop to this user before starting PROGRAM
 };
 
 // Runs PROGRAM under supervision until it and every other descendant are gone; returns keel's

@@ -27,6 +27,7 @@ void usage() {
                  "usage: payload exit N\n"
                  "       payload signals FILE [--exit-on SIGNUM] [--ignore-term]   record received signals\n"
                  "       payload status                     print Sig*, pgid, sid, tty foreground\n"
+                 "       payload ids                        print own and parent's ids and caps, HOME/USER/LOGNAME\n"
                  "       payload sleep SECONDS\n"
                  "       payload orphans N                  make N orphans, wait until none is a zombie\n"
                  "       payload leave-sleepers N [--ignore-term]   fork N sleepers, then exit 0\n"
@@ -155,6 +156,27 @@ int twins() {
     return 0;
 }
 
+// Prints the identity lines of /proc/<pid>/status, each prefixed (e.g. "self.Uid:\t...").
+void print_identity(const char* prefix, const std::string& status_path) {
+    FILE* status = std::fopen(status_path.c_str(), "r");
+    char line[512];
+    while (status != nullptr && std::fgets(line, sizeof line, status)) {
+        for (const char* key : {"Uid:", "Gid:", "Groups:", "NoNewPrivs:", "CapInh:", "CapPrm:", "CapEff:", "CapBnd:", "CapAmb:"}) {
+            if (std::strncmp(line, key, std::strlen(key)) == 0) std::printf("%s.%s", prefix, line);
+        }
+    }
+    if (status != nullptr) std::fclose(status);
+}
+
+void print_ids() {
+    print_identity("self", "/proc/self/status");
+    print_identity("parent", "/proc/" + std::to_string(::getppid()) + "/status");
+    for (const char* name : {"HOME", "USER", "LOGNAME"}) {
+        const char* value = std::getenv(name);
+        std::printf("env.%s:\t%s\n", name, value != nullptr ? value : "(unset)");
+    }
+}
+
 void print_status() {
     FILE* status = std::fopen("/proc/self/status", "r");
     char line[256];
@@ -181,6 +203,10 @@ int main(int argc, char** argv) {
     if (command == "exit") return std::atoi(arg(2));
     if (command == "sleep") {
         ::sleep(static_cast<unsigned>(std::atoi(arg(2))));
+        return 0;
+    }
+    if (command == "ids") {
+        print_ids();
         return 0;
     }
     if (command == "status") {

@@ -1,0 +1,47 @@
+#include "init/sys/read_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "init/sys/unique_fd.hpp"
+
+namespace keel::sys {
+namespace {
+
+std::string describe_limit(std::size_t limit) {
+    if (limit % (1024 * 1024) == 0) return std::to_string(limit / (1024 * 1024)) + " MiB";
+    if (limit % 1024 == 0) return std::to_string(limit / 1024) + " KiB";
+    return std::to_string(limit) + " bytes";
+}
+
+}  // namespace
+
+Result<std::string> read_small_file(const std::string& path, std::size_t limit) {
+    // O_NONBLOCK: a FIFO planted at the path must not hang keel.
+    const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd.valid()) return fail(std::string("cannot open: ") + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) return fail(std::string("cannot stat: ") + std::strerror(errno));
+    if (S_ISDIR(info.st_mode)) return fail("is a directory, not a file");
+    if (!S_ISREG(info.st_mode)) return fail("is not a regular file");
+    if (static_cast<std::size_t>(info.st_size) > limit) return fail("larger than " + describe_limit(limit));
+    std::string content;
+    content.resize(limit + 1);  // one byte more to notice a file that grew since fstat
+    std::size_t filled = 0;
+    while (filled < content.size()) {
+        const ssize_t n = ::read(fd.get(), content.data() + filled, content.size() - filled);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return fail(std::string("cannot read: ") + std::strerror(errno));
+        if (n == 0) break;
+        filled += static_cast<std::size_t>(n);
+    }
+    if (filled > limit) return fail("larger than " + describe_limit(limit));
+    content.resize(filled);
+    return content;
+}
+
+}  // namespace keel::sys
