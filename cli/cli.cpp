@@ -83,10 +83,6 @@ OptionShape option_shape(const CLI::App& app) {
     };
 }
 
-int not_implemented(const char* what) {
-    std::fprintf(stderr, "keel: %s is not implemented yet\n", what);
-    return exit_usage;
-}
 
 }  // namespace
 
@@ -106,6 +102,10 @@ int run(int argc, char** argv) {
     CLI::App* check = app.add_subcommand("check", "Report the image's CA bundle, timezone data and basics");
     CLI::App* version = app.add_subcommand("version", "Print version, target, build type and TLS library");
     for (CLI::App* sub : {healthcheck, check, version}) sub->fallthrough();
+    std::string check_format = "text";
+    check->add_option("--format", check_format, "text: one line per check; json: one object")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
     health::HealthcheckArgs healthcheck_args;
     health::add_healthcheck_options(*healthcheck, healthcheck_args);
 
@@ -125,7 +125,7 @@ int run(int argc, char** argv) {
         return exit_ok;
     }
     if (healthcheck->parsed()) return health::run_healthcheck(healthcheck_args);
-    if (check->parsed()) return not_implemented("keel check");
+    if (check->parsed()) return init::run_check_command(supervisor_args.require, check_format);
     if (split.program.empty()) {
         std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");
         return exit_usage;

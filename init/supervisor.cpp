@@ -18,6 +18,7 @@
 #include "init/descendants.hpp"
 #include "init/exit_status.hpp"
 #include "init/identity/become_user.hpp"
+#include "init/preflight/checks.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
 #include "init/spawn.hpp"
@@ -42,6 +43,21 @@ sigset_t supervised_signals() {
 int foreground_terminal() {
     if (::isatty(STDIN_FILENO) == 0) return -1;
     return ::tcgetpgrp(STDIN_FILENO) == ::getpgrp() ? STDIN_FILENO : -1;
+}
+
+// --require: one line per failed check (what is missing, where keel looked, the Dockerfile fix).
+bool image_passes_checks(const SupervisorConfig& config) {
+    bool passed = true;
+    for (const CheckResult& result : run_checks(config.requirements, Depth::quick)) {
+        if (result.status != CheckStatus::fail) continue;
+        if (config.warn_only) {
+            spdlog::warn("{}", describe_failure(result));
+        } else {
+            spdlog::error("{}", describe_failure(result));
+            passed = false;
+        }
+    }
+    return passed;
 }
 
 class Supervisor {
@@ -204,6 +220,7 @@ int supervise(const SupervisorConfig& config) {
         spdlog::error("{}", missing->message);
         return missing->exit_code;
     }
+    if (!image_passes_checks(config)) return exit_keel_failure;
 
     // Block before the child exists: a signal arriving between fork and the first read stays
     // pending in the signalfd and is forwarded, never lost or acted on by default.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "init/preflight/checks.hpp"
 #include "init/supervisor_config.hpp"
 
 namespace CLI {
@@ -19,11 +20,16 @@ struct SupervisorArgs {
     std::string grace = "5s";
     std::vector<int> success_exits;
     std::string user;
+    std::string require{default_requirements};
+    bool warn_only = false;
 };
 
 // Registers -u/--user, -g/--process-group, --rewrite, --grace, --success-exit on the top-level app, each
 // validated by the pure parsers so a bad value fails at parse time (exit 2, value quoted).
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
+
+// `keel check`: every check, as text or one JSON object; 0 when every required check passes.
+int run_check_command(const std::string& require, const std::string& format);
 
 // Already-validated args + PROGRAM -> config.
 SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);

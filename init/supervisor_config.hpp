@@ -8,6 +8,7 @@
 
 #include "common/duration.hpp"
 #include "init/identity/identity.hpp"
+#include "init/preflight/checks.hpp"
 #include "init/signals.hpp"
 
 namespace keel::init {
@@ -19,6 +20,8 @@ struct SupervisorConfig {
     Duration grace = std::chrono::seconds(5);    // SIGTERM -> SIGKILL delay for leftovers
     std::vector<int> success_exits;              // exit codes reported as 0
     std::optional<UserSpec> user;                // -u: drop to this user before starting PROGRAM
+    Requirements requirements;                   // --require: image checks before PROGRAM starts
+    bool warn_only = false;                      // --warn-only: report failed checks, start anyway
 };
 
 // Runs PROGRAM under supervision until it and every other descendant are gone; returns keel's

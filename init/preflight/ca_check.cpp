@@ -1,0 +1,169 @@
+// ca-certs: a readable bundle with at least one certificate that parses and is valid now.
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <limits>
+
+#include "common/ca_bundle.hpp"
+#include "init/preflight/certificates.hpp"
+#include "init/preflight/checks.hpp"
+#include "init/sys/unique_fd.hpp"
+
+namespace keel::init {
+namespace {
+
+// Debian's full bundle is ~220 KB; anything past this is not a CA bundle.
+constexpr std::size_t bundle_limit = 8 * 1024 * 1024;
+constexpr std::size_t chunk_size = 64 * 1024;
+constexpr std::size_t max_dir_entries = 10000;
+constexpr const char* fix_line = "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/";
+
+struct BundleStats {
+    std::size_t certificates = 0, valid = 0, expired = 0, not_yet_valid = 0, unparseable = 0;
+    std::int64_t earliest_expiry = std::numeric_limits<std::int64_t>::max();
+    std::string error;  // the file could not be read as a whole
+};
+
+void count_certificate(std::string_view base64, std::time_t now, BundleStats& stats) {
+    ++stats.certificates;
+    const auto der = decode_base64(base64);
+    const auto validity = der ? parse_certificate_validity(*der) : Result<CertificateValidity>(fail("base64"));
+    if (!validity) {
+        ++stats.unparseable;
+        return;
+    }
+    if (validity.value().not_after < now) {
+        ++stats.expired;
+    } else if (validity.value().not_before > now) {
+        ++stats.not_yet_valid;
+    } else {
+        ++stats.valid;
+        stats.earliest_expiry = std::min(stats.earliest_expiry, validity.value().not_after);
+    }
+}
+
+// Reads `path` chunk by chunk, counting certificates; quick depth stops at the first valid one,
+// so the start-up check reads a few KiB of a bundle, never the whole of a huge file.
+void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleStats& stats) {
+    const sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    struct stat info {};
+    if (!fd.valid() || ::fstat(fd.get(), &info) != 0) {
+        stats.error = path + ": cannot open: " + std::strerror(errno);
+        return;
+    }
+    if (!S_ISREG(info.st_mode)) {
+        stats.error = path + (S_ISDIR(info.st_mode) ? ": is a directory, not a bundle file" : ": not a regular file");
+        return;
+    }
+    std::string text;
+    std::size_t pos = 0, total = 0;
+    char chunk[chunk_size];
+    for (;;) {
+        const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            stats.error = path + ": cannot read: " + std::strerror(errno);
+            return;
+        }
+        total += static_cast<std::size_t>(n);
+        if (total > bundle_limit) {
+            stats.error = path + ": larger than 8 MiB, not a CA bundle";
+            return;
+        }
+        text.append(chunk, static_cast<std::size_t>(n));
+        while (const auto block = next_pem_certificate(text, pos)) {
+            count_certificate(*block, now, stats);
+            if (depth == Depth::quick && stats.valid > 0) return;
+        }
+        if (n == 0) return;
+        text.erase(0, pos);  // keep only the unfinished tail
+        pos = 0;
+    }
+}
+
+bool is_certificate_file_name(const std::string& name) {
+    const auto ends_with = [&](std::string_view suffix) {
+        return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (ends_with(".pem") || ends_with(".crt")) return true;
+    // OpenSSL's hashed names: 8 hex digits, '.', a number ("5ad8a5d6.0").
+    return name.size() >= 10 && name[8] == '.' &&
+           std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+void scan_directory(const std::string& dir, Depth depth, std::time_t now, BundleStats& stats) {
+    DIR* handle = ::opendir(dir.c_str());
+    if (handle == nullptr) {
+        stats.error = dir + ": cannot open directory: " + std::strerror(errno);
+        return;
+    }
+    std::size_t seen = 0;
+    while (const dirent* entry = ::readdir(handle)) {
+        if (++seen > max_dir_entries) break;
+        const std::string name = entry->d_name;
+        if (!is_certificate_file_name(name)) continue;
+        BundleStats file;
+        scan_bundle(dir + "/" + name, depth, now, file);
+        stats.certificates += file.certificates;
+        stats.valid += file.valid;
+        stats.expired += file.expired;
+        stats.not_yet_valid += file.not_yet_valid;
+        stats.unparseable += file.unparseable;
+        stats.earliest_expiry = std::min(stats.earliest_expiry, file.earliest_expiry);
+        if (depth == Depth::quick && stats.valid > 0) break;
+    }
+    ::closedir(handle);
+}
+
+std::string searched_places() {
+    std::string places = "SSL_CERT_FILE, SSL_CERT_DIR";
+    for (const auto& path : well_known_ca_bundles()) places += ", " + path;
+    return places + ", /etc/ssl/certs/";
+}
+
+}  // namespace
+
+CheckResult check_ca_certs(Depth depth, std::time_t now) {
+    CheckResult result{"ca-certs", CheckStatus::fail, {}, fix_line};
+    const auto location = find_ca_location();
+    if (!location) {
+        result.detail = "no CA certificates found (looked at " + searched_places() + ")";
+        return result;
+    }
+    const std::string& where = location->file.empty() ? location->dir : location->file;
+    BundleStats stats;
+    if (location->file.empty()) {
+        scan_directory(location->dir, depth, now, stats);
+    } else {
+        scan_bundle(location->file, depth, now, stats);
+    }
+    if (!stats.error.empty()) {
+        result.detail = stats.error + " (from " + location->how + ")";
+        return result;
+    }
+    if (stats.valid == 0) {
+        result.detail = where + " (" + location->how + "): no valid certificate (" + std::to_string(stats.certificates) +
+                        " found, " + std::to_string(stats.expired) + " expired, " +
+                        std::to_string(stats.unparseable) + " unparseable)";
+        return result;
+    }
+    result.status = CheckStatus::ok;
+    result.fix.clear();
+    if (depth == Depth::quick) {
+        result.detail = where + " (" + location->how + "): has a valid certificate";
+    } else {
+        result.detail = where + " (" + location->how + "): " + std::to_string(stats.certificates) + " certificates, " +
+                        std::to_string(stats.expired) + " expired, " + std::to_string(stats.not_yet_valid) +
+                        " not yet valid, " + std::to_string(stats.unparseable) + " unparseable; earliest expiry " +
+                        format_date(stats.earliest_expiry);
+    }
+    return result;
+}
+
+}  // namespace keel::init

@@ -1,0 +1,151 @@
+#include "init/preflight/certificates.hpp"
+
+#include <cstdio>
+#include <string>
+
+namespace keel::init {
+namespace {
+
+constexpr std::string_view begin_marker = "-----BEGIN CERTIFICATE-----";
+constexpr std::string_view end_marker = "-----END CERTIFICATE-----";
+
+struct Element {
+    unsigned char tag;
+    std::span<const unsigned char> value;
+};
+
+// Reads one DER element at `pos` (definite lengths only, as DER requires) and advances `pos`.
+std::optional<Element> read_element(std::span<const unsigned char> der, std::size_t& pos) {
+    if (pos + 2 > der.size()) return std::nullopt;
+    const unsigned char tag = der[pos++];
+    if ((tag & 0x1f) == 0x1f) return std::nullopt;  // high tag numbers never occur in these fields
+    std::size_t length = der[pos++];
+    if (length & 0x80) {
+        const std::size_t octets = length & 0x7f;
+        if (octets == 0 || octets > 4 || pos + octets > der.size()) return std::nullopt;
+        length = 0;
+        for (std::size_t i = 0; i < octets; ++i) length = (length << 8) | der[pos++];
+    }
+    if (length > der.size() - pos) return std::nullopt;
+    Element element{tag, der.subspan(pos, length)};
+    pos += length;
+    return element;
+}
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const auto yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// UTCTime "YYMMDDHHMMSSZ" (tag 0x17) or GeneralizedTime "YYYYMMDDHHMMSSZ" (0x18).
+std::optional<std::int64_t> parse_time(const Element& element) {
+    const std::size_t year_digits = element.tag == 0x17 ? 2 : element.tag == 0x18 ? 4 : 0;
+    if (year_digits == 0 || element.value.size() != year_digits + 11 || element.value.back() != 'Z') return std::nullopt;
+    int digits[14] = {};
+    for (std::size_t i = 0; i + 1 < element.value.size(); ++i) {
+        if (element.value[i] < '0' || element.value[i] > '9') return std::nullopt;
+        digits[i] = element.value[i] - '0';
+    }
+    auto two = [&](std::size_t at) { return digits[at] * 10 + digits[at + 1]; };
+    std::int64_t year = two(0);
+    std::size_t at = 2;
+    if (year_digits == 4) {
+        year = year * 100 + two(2);
+        at = 4;
+    } else {
+        year += year < 50 ? 2000 : 1900;  // RFC 5280 4.1.2.5.1
+    }
+    const int month = two(at), day = two(at + 2), hour = two(at + 4), minute = two(at + 6), second = two(at + 8);
+    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+    return days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
+           minute * 60 + second;
+}
+
+}  // namespace
+
+std::optional<std::string_view> next_pem_certificate(std::string_view text, std::size_t& pos) {
+    const std::size_t begin = text.find(begin_marker, pos);
+    if (begin == std::string_view::npos) return std::nullopt;
+    const std::size_t body = begin + begin_marker.size();
+    const std::size_t end = text.find(end_marker, body);
+    if (end == std::string_view::npos) return std::nullopt;
+    pos = end + end_marker.size();
+    return text.substr(body, end - body);
+}
+
+std::optional<std::vector<unsigned char>> decode_base64(std::string_view text) {
+    std::vector<unsigned char> out;
+    out.reserve(text.size() * 3 / 4);
+    std::uint32_t buffer = 0;
+    int bits = 0, padding = 0;
+    for (const char c : text) {
+        int value;
+        if (c >= 'A' && c <= 'Z') value = c - 'A';
+        else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
+        else if (c >= '0' && c <= '9') value = c - '0' + 52;
+        else if (c == '+') value = 62;
+        else if (c == '/') value = 63;
+        else if (c == '=') { ++padding; continue; }
+        else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        else return std::nullopt;
+        if (padding > 0) return std::nullopt;  // data after '='
+        buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<unsigned char>(buffer >> bits));
+        }
+    }
+    if (padding > 2 || bits >= 6) return std::nullopt;
+    return out;
+}
+
+Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned char> der) {
+    std::size_t pos = 0;
+    const auto certificate = read_element(der, pos);
+    if (!certificate || certificate->tag != 0x30) return fail("not a DER certificate (outer SEQUENCE)");
+    std::size_t inner = 0;
+    const auto tbs = read_element(certificate->value, inner);
+    if (!tbs || tbs->tag != 0x30) return fail("no tbsCertificate");
+    std::size_t field = 0;
+    auto next = [&]() { return read_element(tbs->value, field); };
+    auto element = next();
+    if (element && element->tag == 0xa0) element = next();          // [0] version
+    if (!element || element->tag != 0x02) return fail("no serial number");
+    for (const char* name : {"signature algorithm", "issuer"}) {
+        element = next();
+        if (!element || element->tag != 0x30) return fail(std::string("no ") + name);
+    }
+    const auto validity = next();
+    if (!validity || validity->tag != 0x30) return fail("no validity");
+    std::size_t times = 0;
+    const auto not_before = read_element(validity->value, times);
+    const auto not_after = read_element(validity->value, times);
+    const auto begin = not_before ? parse_time(*not_before) : std::nullopt;
+    const auto end = not_after ? parse_time(*not_after) : std::nullopt;
+    if (!begin || !end) return fail("bad validity time");
+    return CertificateValidity{*begin, *end};
+}
+
+std::string format_date(std::int64_t epoch_seconds) {
+    // civil_from_days, the inverse of days_from_civil.
+    const std::int64_t z = (epoch_seconds >= 0 ? epoch_seconds : epoch_seconds - 86399) / 86400 + 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    const std::int64_t year = static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2);
+    char text[32];
+    std::snprintf(text, sizeof text, "%04lld-%02u-%02u", static_cast<long long>(year), month, day);
+    return text;
+}
+
+}  // namespace keel::init

@@ -1,0 +1,35 @@
+#pragma once
+// PEM bundles and the validity period of X.509 certificates, read without OpenSSL (the lean
+// build has none) by a minimal DER walker. Pure: bytes in, values out.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace keel::init {
+
+// Finds the next "-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----" block at or after
+// `pos` and returns its base64 body, moving `pos` past the block. nullopt when no complete block
+// follows (the caller may append more text and retry from the same pos).
+std::optional<std::string_view> next_pem_certificate(std::string_view text, std::size_t& pos);
+
+// Standard base64 with whitespace ignored; nullopt on any other character or bad padding.
+std::optional<std::vector<unsigned char>> decode_base64(std::string_view text);
+
+struct CertificateValidity {
+    std::int64_t not_before = 0;  // seconds since the epoch, UTC
+    std::int64_t not_after = 0;
+};
+
+// Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber,
+// signature, issuer, validity SEQUENCE { notBefore, notAfter }, ... }, ... }.
+Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned char> der);
+
+// "2031-05-17" for reports.
+std::string format_date(std::int64_t epoch_seconds);
+
+}  // namespace keel::init

@@ -1,0 +1,168 @@
+"""--require and `keel check` in a scratch-like chroot: only keel, the payload and what each test copies in."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import keel_testing
+
+PAYLOAD = None
+BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+CHROOT = shutil.which("chroot")  # resolved here: the tests give keel a bare PATH
+
+
+def is_static(path):
+    return "statically linked" in subprocess.run(["file", "-L", path], capture_output=True, text=True).stdout
+
+
+class Scratch(unittest.TestCase):
+    def setUp(self):
+        if keel_testing.RUNNER or not (is_static(keel_testing.KEEL) and is_static(PAYLOAD)):
+            self.skipTest("needs static native keel and payload (the chroot holds nothing else)")
+        self.root = tempfile.mkdtemp(prefix="keel-preflight-")
+        os.chmod(self.root, 0o755)
+        self.addCleanup(shutil.rmtree, self.root, True)
+        shutil.copy(keel_testing.KEEL, os.path.join(self.root, "keel"))
+        shutil.copy(PAYLOAD, os.path.join(self.root, "payload"))
+        self.marker = os.path.join(self.root, "ran")
+
+    def add(self, source, dest):
+        target = os.path.join(self.root, dest.lstrip("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        shutil.copy(source, target)
+
+    def write(self, dest, data):
+        target = os.path.join(self.root, dest.lstrip("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+
+    def keel(self, *args, **env):
+        # A clean environment, as in an image: only what the test sets.
+        return subprocess.run([CHROOT, self.root, "/keel", *args], capture_output=True, text=True, timeout=30,
+                              env={"PATH": "/", **env})
+
+    def supervise(self, *keel_args, **env):
+        """keel [args] -- /payload status: ran() tells whether the program started."""
+        return self.keel(*keel_args, "--", "/payload", "status", **env)
+
+    def ran(self, result):
+        return "pid:" in result.stdout
+
+    def assert_refused(self, result, *needles):
+        self.assertEqual(result.returncode, 1, result)
+        self.assertFalse(self.ran(result), "the program must not start")
+        for needle in needles:
+            self.assertIn(needle, result.stderr)
+
+    def test_no_bundle_fails_naming_ca_certs_and_the_fix(self):
+        result = self.supervise()
+        self.assert_refused(result, "keel: ca-certs: no CA certificates found",
+                            "/etc/ssl/certs/ca-certificates.crt",
+                            "fix: COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/")
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+
+    def test_real_bundle_passes(self):
+        self.add(BUNDLE, BUNDLE)
+        result = self.supervise()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(self.ran(result))
+
+    def test_garbage_empty_and_directory_bundles_fail(self):
+        for name, make in (("garbage", lambda: self.write(BUNDLE, os.urandom(5000))),
+                           ("empty", lambda: self.write(BUNDLE, b"")),
+                           ("pem with a broken body", lambda: self.write(
+                               BUNDLE, b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"))):
+            with self.subTest(name):
+                make()
+                self.assert_refused(self.supervise(), "keel: ca-certs: /etc/ssl/certs/ca-certificates.crt",
+                                    "no valid certificate")
+        os.remove(os.path.join(self.root, BUNDLE.lstrip("/")))
+        os.makedirs(os.path.join(self.root, "custom.pem"))
+        self.assert_refused(self.supervise(SSL_CERT_FILE="/custom.pem"), "is a directory")
+
+    def test_huge_file_is_refused_without_reading_it_all(self):
+        with open(os.path.join(self.root, "huge.pem"), "wb") as f:
+            f.truncate(100 * 1024 * 1024)  # sparse: 100 MB of zeros, no PEM block
+        self.assert_refused(self.supervise(SSL_CERT_FILE="/huge.pem"), "larger than 8 MiB")
+
+    def test_ssl_cert_file_custom_bundle(self):
+        self.add(os.path.join(os.path.dirname(__file__), "..", "data", "one-ca.pem"), "/certs/mine.pem")
+        result = self.supervise(SSL_CERT_FILE="/certs/mine.pem")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assert_refused(self.supervise(SSL_CERT_FILE="/certs/missing.pem"),
+                            "/certs/missing.pem: cannot open: No such file or directory (from SSL_CERT_FILE)")
+
+    def test_ssl_cert_dir(self):
+        self.add(os.path.join(os.path.dirname(__file__), "..", "data", "one-ca.pem"), "/certs/5ad8a5d6.0")
+        result = self.supervise(SSL_CERT_DIR="/certs")
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_timezones(self):
+        self.add(BUNDLE, BUNDLE)
+        self.assert_refused(self.supervise(TZ="Europe/Paris"), "keel: tzdata: TZ=Europe/Paris: no zone file",
+                            "fix: COPY --from=build /usr/share/zoneinfo/Europe/Paris")
+        self.assertEqual(self.supervise(TZ="UTC0").returncode, 0)
+        self.assertEqual(self.supervise(TZ="EST5EDT,M3.2.0,M11.1.0").returncode, 0)
+        self.assertEqual(self.supervise(TZ="UTC").returncode, 0)  # UTC everywhere even without a file
+        self.add("/usr/share/zoneinfo/Europe/Paris", "/usr/share/zoneinfo/Europe/Paris")
+        self.assertEqual(self.supervise(TZ="Europe/Paris").returncode, 0)
+        self.assertEqual(self.supervise(TZ=":Europe/Paris").returncode, 0)
+        data = open("/usr/share/zoneinfo/Europe/Paris", "rb").read()
+        self.write("/usr/share/zoneinfo/Europe/Paris", data[: len(data) // 2])
+        self.assert_refused(self.supervise(TZ="Europe/Paris"), "is not a valid zone file: truncated")
+        self.assert_refused(self.supervise(TZ="../../etc/passwd"), "contains '..'")
+        self.assert_refused(self.supervise(TZ="A" * 300), "300 characters")
+
+    def test_localtime_when_tz_unset(self):
+        self.add(BUNDLE, BUNDLE)
+        self.write("/etc/localtime", b"not a zone file")
+        self.assert_refused(self.supervise(), "TZ unset: /etc/localtime is not a valid zone file")
+        self.add("/usr/share/zoneinfo/Europe/Paris", "/etc/localtime")
+        self.assertEqual(self.supervise().returncode, 0)
+
+    def test_require_none_and_warn_only(self):
+        self.assertEqual(self.supervise("--require", "none").returncode, 0)
+        self.assertEqual(self.supervise(KEEL_REQUIRE="none").returncode, 0)
+        result = self.supervise("--warn-only", TZ="Europe/Paris")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(self.ran(result))
+        self.assertIn("keel: warning: ca-certs:", result.stderr)
+        self.assertIn("keel: warning: tzdata:", result.stderr)
+
+    def test_non_root_and_tmp(self):
+        self.assert_refused(self.supervise("--require", "non-root"), "keel: non-root: PROGRAM would run as root")
+        self.write("/etc/passwd", b"app:x:10000:10000::/:/x\n")
+        self.assertEqual(self.supervise("--require", "non-root", "-u", "app").returncode, 0)
+        self.assert_refused(self.supervise("--require", "tmp"), "keel: tmp: /tmp: No such file or directory")
+        os.makedirs(os.path.join(self.root, "tmp"), mode=0o755)
+        self.assert_refused(self.supervise("--require", "tmp", "-u", "app"), "/tmp: not writable by uid 10000")
+        os.chmod(os.path.join(self.root, "tmp"), 0o1777)
+        self.assertEqual(self.supervise("--require", "tmp", "-u", "app").returncode, 0)
+
+    def test_bad_require_is_usage_error(self):
+        result = self.supervise("--require", "ca-certs,nope")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unknown 'nope'", result.stderr)
+
+    def test_check_report(self):
+        self.add(BUNDLE, BUNDLE)
+        result = self.keel("check", TZ="UTC0")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual([line.split()[:2] for line in lines],
+                         [["ok", "ca-certs"], ["ok", "tzdata"], ["warn", "non-root"], ["warn", "tmp"]])
+        self.assertRegex(lines[0], r"\d+ certificates, \d+ expired, \d+ not yet valid, \d+ unparseable; "
+                                   r"earliest expiry \d{4}-\d\d-\d\d")
+        report = json.loads(self.keel("check", "--format", "json", TZ="Mars/Olympus").stdout)
+        self.assertFalse(report["ok"])
+        self.assertEqual([c["status"] for c in report["checks"]], ["ok", "fail", "warn", "warn"])
+        self.assertEqual(self.keel("check", "--require", "none", TZ="Mars/Olympus").returncode, 0)
+        self.assertEqual(self.keel("check", "--require", "tmp").returncode, 1)
+
+
+if __name__ == "__main__":
+    keel_testing.main([("--payload", {"required": True})], setup=lambda o: globals().update(PAYLOAD=o.payload))
