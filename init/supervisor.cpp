@@ -162,7 +162,9 @@ private:
     // Job control: the child stopped (Ctrl-Z), so keel stops too and the shell above it gets its
     // terminal back; its `fg` resumes keel with SIGCONT, which keel passes on.
     void stop_with_child() {
-        if (tty_ < 0) return;
+        // As PID 1 (docker run -it) there is no shell above to take the terminal, and the kernel
+        // ignores SIGSTOP for init anyway: keel keeps running and a SIGCONT resumes the child.
+        if (tty_ < 0 || ::getpid() == 1) return;
         ::tcsetpgrp(tty_, ::getpgrp());
         ::kill(::getpid(), SIGSTOP);
     }
