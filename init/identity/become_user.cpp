@@ -11,7 +11,7 @@ namespace keel::init {
 namespace {
 
 // Real account files are a few KiB; a megabyte is already absurd.
-constexpr std::size_t account_file_limit = 1024 * 1024;
+constexpr std::size_t account_file_limit = std::size_t{1024} * 1024;
 
 AccountFile read_account_file(const char* path) {
     AccountFile file{path, std::nullopt, {}};

@@ -19,8 +19,8 @@ namespace keel::init {
 namespace {
 
 // Debian's full bundle is ~220 KB; anything past this is not a CA bundle.
-constexpr std::size_t bundle_limit = 8 * 1024 * 1024;
-constexpr std::size_t chunk_size = 64 * 1024;
+constexpr std::size_t bundle_limit = std::size_t{8} * 1024 * 1024;
+constexpr std::size_t chunk_size = std::size_t{64} * 1024;
 constexpr std::size_t max_dir_entries = 10000;
 constexpr const char* fix_line = "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/";
 
@@ -109,7 +109,10 @@ void scan_directory(const std::string& dir, Depth depth, std::time_t now, Bundle
         const std::string name = entry->d_name;
         if (!is_certificate_file_name(name)) continue;
         BundleStats file;
-        scan_bundle(dir + "/" + name, depth, now, file);
+        std::string path = dir;
+        path += '/';
+        path += name;
+        scan_bundle(path, depth, now, file);
         stats.certificates += file.certificates;
         stats.valid += file.valid;
         stats.expired += file.expired;

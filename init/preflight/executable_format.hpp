@@ -21,7 +21,7 @@ struct ExecutableFormat {
 
 // How many leading bytes callers should read: enough for the headers and PT_INTERP of any
 // ordinary executable (interpreters sit right after the program headers).
-inline constexpr std::size_t executable_head_size = 64 * 1024;
+inline constexpr std::size_t executable_head_size = std::size_t{64} * 1024;
 
 // `head` is the start of the file (all of it when smaller than executable_head_size).
 // Errors describe malformed ELF headers ("truncated program header table", ...).

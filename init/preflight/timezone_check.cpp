@@ -13,7 +13,7 @@ namespace keel::init {
 namespace {
 
 // The largest real zone file is ~3 KB; 256 KiB leaves room and bounds a hostile one.
-constexpr std::size_t zone_file_limit = 256 * 1024;
+constexpr std::size_t zone_file_limit = std::size_t{256} * 1024;
 
 // Names every libc and language runtime treats as UTC even when no zone file exists.
 constexpr std::array<std::string_view, 13> utc_names = {"UTC", "UCT", "GMT", "GMT0", "Zulu", "Universal",
@@ -59,7 +59,9 @@ CheckResult check_zone_name(const std::string& name) {
                             " (or all of /usr/share/zoneinfo)";
     std::string looked;
     for (const auto& dir : zoneinfo_dirs()) {
-        const std::string path = dir + "/" + name;
+        std::string path = dir;
+        path += '/';
+        path += name;
         if (exists(path)) return check_zone_file(label, path, fix);
         looked += (looked.empty() ? "" : ", ") + dir;
     }

@@ -13,7 +13,8 @@ namespace keel::sys {
 namespace {
 
 std::string describe_limit(std::size_t limit) {
-    if (limit % (1024 * 1024) == 0) return std::to_string(limit / (1024 * 1024)) + " MiB";
+    constexpr std::size_t mib = std::size_t{1024} * 1024;
+    if (limit % mib == 0) return std::to_string(limit / mib) + " MiB";
     if (limit % 1024 == 0) return std::to_string(limit / 1024) + " KiB";
     return std::to_string(limit) + " bytes";
 }
