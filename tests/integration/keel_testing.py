@@ -1,6 +1,8 @@
 """Shared helpers for keel's integration tests: locate the binary under test and run it."""
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 import unittest
@@ -20,10 +22,18 @@ def main(extra_args=(), setup=None):
         parser.add_argument(name, **kwargs)
     OPTIONS, rest = parser.parse_known_args()
     KEEL = OPTIONS.keel
-    RUNNER = [OPTIONS.emulator] if OPTIONS.emulator else []
+    # e.g. "qemu-aarch64-static", or "valgrind --error-exitcode=99 ...", resolved now because some
+    # tests give keel a PATH without it.
+    RUNNER = OPTIONS.emulator.split()
+    if RUNNER:
+        RUNNER[0] = shutil.which(RUNNER[0]) or RUNNER[0]
     if setup:
         setup(OPTIONS)
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+
+
+def under_valgrind():
+    return any(os.path.basename(part) == "valgrind" for part in RUNNER[:1])
 
 
 def run_keel(*args, env=None, timeout=30, **kwargs):

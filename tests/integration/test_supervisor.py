@@ -173,13 +173,15 @@ class Forwarding(unittest.TestCase):
 
     def check_forwarding(self, pid1):
         session = Session(self, pid1=pid1)
-        for sig in self.SIGNALS:
+        # valgrind keeps the highest real-time signal for itself, so keel never receives it there.
+        signals = [s for s in self.SIGNALS if not (keel_testing.under_valgrind() and s == signal.SIGRTMAX)]
+        for sig in signals:
             session.send(sig)
             wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
         session.send(signal.SIGTERM)
         code, _, err = session.wait()
         self.assertEqual(code, 0, err)  # the payload exits 0 on SIGTERM
-        self.assertEqual(recorded(session.record), [int(s) for s in self.SIGNALS] + [signal.SIGTERM])
+        self.assertEqual(recorded(session.record), [int(s) for s in signals] + [signal.SIGTERM])
 
     def test_every_signal_reaches_child_as_subreaper(self):
         self.check_forwarding(pid1=False)
