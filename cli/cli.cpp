@@ -44,6 +44,15 @@ constexpr const char* footer = R"(Exit codes:
 Every long option can also be set through the environment variable shown beside it;
 a flag on the command line wins over the variable.)";
 
+constexpr const char* healthcheck_footer = R"(Exit codes:
+  0        healthy: the output line starts with "healthy:"
+  1        unhealthy, or any error (bad option or KEEL_HEALTHCHECK_* value, timeout, TLS, ...):
+           the output line starts with "unhealthy:" and says why
+  Never 2: Docker reserves it. Exactly one line goes to stdout.
+
+Every long option can also be set through the environment variable shown beside it;
+a flag on the command line wins over the variable.)";
+
 void add_global_options(CLI::App& app, GlobalOptions& global) {
     app.add_option("--log-level", global.log_level, "keel's own log level")
         ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
@@ -108,6 +117,7 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     health::HealthcheckArgs healthcheck_args;
     health::add_healthcheck_options(*healthcheck, healthcheck_args);
+    healthcheck->footer(healthcheck_footer);
 
     bind_env_names(app);
     SplitArgs split = split_at_program(std::vector<std::string>(argv + 1, argv + argc), option_shape(app));

@@ -2,6 +2,7 @@
 // `keel healthcheck [OPTIONS] [URL]`: options (and so KEEL_HEALTHCHECK_* env vars) and the entry
 // point the CLI calls.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,9 +12,24 @@ class App;
 
 namespace keel::health {
 
+// The options as typed. Nothing is validated at parse time: a bad value must end in exit 1 with
+// an "unhealthy:" line like any other failure (Docker reserves exit 2), so run_healthcheck checks
+// everything. Values are text for the same reason (a flag's bad KEEL_* value included).
 struct HealthcheckArgs {
     std::string url;  // empty: $KEEL_HEALTHCHECK_URL (bound like every option), else the default
+    std::string timeout = "2s";
+    std::string expect_status = "200-399";
+    std::optional<std::string> expect_body;
+    std::vector<std::string> headers;
+    std::string method = "GET";
+    std::string insecure;  // "" (not given), "true" (bare flag), or the text of --insecure=VALUE
+    std::optional<std::string> ca_file;
+    std::optional<std::string> path;
+    std::vector<std::string> unexpected;  // words CLI11 did not recognise
 };
+
+inline constexpr const char* default_probe_url = "http://127.0.0.1:8080/health";
+inline constexpr const char* default_socket_request_path = "/health";  // --path, for unix:// URLs
 
 // Registers the subcommand's options and its URL positional on `sub`.
 void add_healthcheck_options(CLI::App& sub, HealthcheckArgs& args);

@@ -1,1 +1,32 @@
 # Tests of keel healthcheck (included from tests/CMakeLists.txt).
+
+target_sources(keel_unit_tests PRIVATE
+  unit/health_header_option_test.cpp
+  unit/health_probe_config_test.cpp
+  unit/health_request_test.cpp
+  unit/health_resolve_test.cpp
+  unit/health_response_test.cpp
+  unit/health_status_range_test.cpp
+  unit/health_url_test.cpp)
+if(KEEL_TLS)
+  target_sources(keel_unit_tests PRIVATE unit/health_ca_index_test.cpp)
+endif()
+
+# A small C++ HTTP(S) server: fast enough for bench/healthcheck.py, and probed once by the
+# integration test so the benchmark's server is known to work.
+add_executable(keel_health_server helpers/health_server.cpp)
+target_include_directories(keel_health_server PRIVATE "${PROJECT_SOURCE_DIR}")
+target_compile_definitions(keel_health_server PRIVATE KEEL_TLS=$<BOOL:${KEEL_TLS}>)
+target_link_libraries(keel_health_server PRIVATE keel_defaults)
+if(KEEL_TLS)
+  target_link_libraries(keel_health_server PRIVATE keel::openssl)
+endif()
+
+# bench/healthcheck.py's memory figures: a child's ru_maxrss, forked from something small.
+add_executable(keel_health_maxrss helpers/health_maxrss.cpp)
+target_link_libraries(keel_health_maxrss PRIVATE keel_defaults)
+
+# The real binary against local servers (Python stdlib; certificates from the openssl CLI).
+keel_python_test(healthcheck integration/test_healthcheck.py --tls=$<BOOL:${KEEL_TLS}>
+  --server=$<TARGET_FILE:keel_health_server>)
+set_tests_properties(healthcheck PROPERTIES TIMEOUT 300)

@@ -1,0 +1,263 @@
+#include "healthcheck/probe.hpp"
+
+#include <chrono>
+#include <optional>
+
+#include <boost/asio/generic/stream_protocol.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include "healthcheck/resolve.hpp"
+#include "healthcheck/text.hpp"
+
+#if KEEL_TLS
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include "healthcheck/tls.hpp"
+#endif
+
+namespace keel::health {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+// One socket type for TCP and unix sockets: each Beast/Asio operation is compiled once per stream
+// type, and the binary size is a goal.
+using Socket = asio::generic::stream_protocol::socket;
+using error_code = boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+bool is_http_error(const error_code& ec) { return ec.category() == make_error_code(http::error::end_of_stream).category(); }
+
+std::string describe(const error_code& ec) {
+    if (is_http_error(ec)) return describe_http_error(ec);
+    return lowercase_first(ec.message());
+}
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+    const std::string address = endpoint.address().to_string();
+    return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(endpoint.port());
+}
+
+class Probe {
+public:
+    explicit Probe(const ProbeConfig& config) : config_(config), deadline_(io_), socket_(io_), lookup_(io_) {}
+
+    ProbeOutcome run() {
+        started_ = Clock::now();
+        // The one deadline: whatever runs when it fires (a lookup, a connect, a trickling read)
+        // is abandoned or has its socket closed under it.
+        deadline_.expires_after(config_.timeout);
+        deadline_.async_wait([this](const error_code& ec) {
+            if (!ec) on_deadline();
+        });
+        start();
+        io_.run();
+        return outcome_.value_or(ProbeOutcome{false, "the probe ended without a verdict"});
+    }
+
+private:
+    void start() {
+        if (config_.url.scheme == Scheme::unix_socket) return connect_unix();
+#if KEEL_TLS
+        if (config_.url.scheme == Scheme::https && !start_tls()) return;
+#endif
+        resolve();
+    }
+
+    void resolve() {
+        const ProbeUrl& url = config_.url;
+        if (url.host_kind != HostKind::name) {
+            error_code ec;
+            const auto address = asio::ip::make_address(url.host, ec);
+            if (ec) return finish(false, "invalid address " + url.host);
+            endpoints_ = {tcp::endpoint(address, url.port)};
+            return connect(0);
+        }
+        if (auto loopback = loopback_endpoints(url.host, url.port)) {
+            endpoints_ = std::move(*loopback);
+            return connect(0);
+        }
+        phase_ = "while resolving " + url.host;
+        lookup_.start(url.host, url.port, [this](Result<Endpoints> result) {
+            if (!result) return finish(false, result.error());
+            endpoints_ = std::move(result).value();
+            connect(0);
+        });
+    }
+
+    // Each address in turn (127.0.0.1 then ::1 for localhost, say). The first failure is the one
+    // reported: a later "network unreachable" from an IPv6-less container would only mislead.
+    void connect(std::size_t index) {
+        const tcp::endpoint endpoint = endpoints_[index];
+        phase_ = "while connecting to " + format_endpoint(endpoint);
+        error_code ignored;
+        socket().close(ignored);
+        socket().async_connect(endpoint, [this, index, endpoint](const error_code& ec) {
+            if (outcome_) return;
+            if (!ec) return on_connected(endpoint);
+            if (first_connect_error_.empty()) first_connect_error_ = "connect to " + format_endpoint(endpoint) + ": " + describe(ec);
+            if (index + 1 < endpoints_.size()) return connect(index + 1);
+            const std::size_t others = endpoints_.size() - 1;
+            const std::string also = others == 0 ? "" : " (" + std::to_string(others) + (others == 1 ? " more address" : " more addresses") + " failed too)";
+            finish(false, first_connect_error_ + also);
+        });
+    }
+
+    void on_connected(const tcp::endpoint& endpoint) {
+        if (config_.url.scheme == Scheme::tcp) return finish(true, "connected to " + format_endpoint(endpoint));
+#if KEEL_TLS
+        if (tls_) return handshake();
+#endif
+        send_request(socket_);
+    }
+
+    void connect_unix() {
+        const std::string& path = config_.url.socket_path;
+        phase_ = "while connecting to " + path;
+        socket_.async_connect(asio::local::stream_protocol::endpoint(path), [this, &path](const error_code& ec) {
+            if (outcome_) return;
+            if (ec) return finish(false, "connect to " + path + ": " + describe(ec));
+            send_request(socket_);
+        });
+    }
+
+#if KEEL_TLS
+    bool start_tls() {
+        auto client = TlsClient::create({config_.insecure, config_.ca_file});
+        if (!client) {
+            finish(false, client.error());
+            return false;
+        }
+        tls_client_ = std::move(client).value();
+        tls_.emplace(io_, tls_client_->context());
+        if (auto prepared = tls_client_->prepare_session(tls_->native_handle(), config_.url); !prepared) {
+            finish(false, prepared.error());
+            return false;
+        }
+        return true;
+    }
+
+    void handshake() {
+        phase_ = "during TLS handshake";
+        tls_->async_handshake(asio::ssl::stream_base::client, [this](const error_code& ec) {
+            if (outcome_) return;
+            if (ec) {
+                const std::string why = explain_tls_failure(tls_->native_handle(), ec);
+                return finish(false, "TLS handshake with " + host_port(config_.url) + ": " + (why.empty() ? describe(ec) : why));
+            }
+            send_request(*tls_);
+        });
+    }
+
+    Socket& socket() { return tls_ ? tls_->next_layer() : socket_; }
+#else
+    Socket& socket() { return socket_; }
+#endif
+
+    template <class Stream>
+    void send_request(Stream& stream) {
+        phase_ = "while sending request";
+        asio::async_write(stream, asio::buffer(config_.request), [this, &stream](const error_code& ec, std::size_t) {
+            if (outcome_) return;
+            if (ec) return finish(false, "send request: " + describe(ec));
+            read_headers(stream);
+        });
+    }
+
+    template <class Stream>
+    void read_headers(Stream& stream) {
+        phase_ = "while reading headers";
+        configure_response_parser(parser_, config_.head_request);
+        http::async_read_header(stream, buffer_, parser_, [this, &stream](error_code ec, std::size_t) {
+            if (outcome_) return;
+            if (ec) return fail_read(ec);
+            read_body(stream);
+        });
+    }
+
+    // Piece by piece rather than http::async_read, to stop once the body holds its first 1 MiB.
+    template <class Stream>
+    void read_body(Stream& stream) {
+        phase_ = "while reading body";
+        if (response_complete(parser_)) return judge();
+        http::async_read_some(stream, buffer_, parser_, [this, &stream](error_code ec, std::size_t) {
+            if (outcome_) return;
+            if (ec) return fail_read(ec);
+            read_body(stream);
+        });
+    }
+
+    void judge() {
+        const Verdict verdict = judge_response(parser_.get(), config_.expect);
+        finish(verdict.healthy, verdict.summary);
+    }
+
+    void fail_read(error_code ec) {
+#if KEEL_TLS
+        // A TLS peer that closes without close_notify: the end of a close-delimited body, or a
+        // response cut short, exactly as a TCP close would be.
+        if (ec == asio::ssl::error::stream_truncated) {
+            ec = {};
+            if (parser_.need_eof()) parser_.put_eof(ec);
+            if (!ec && parser_.is_done()) return judge();
+            ec = parser_.got_some() ? http::error::partial_message : http::error::end_of_stream;
+        }
+#endif
+        if (is_http_error(ec)) return finish(false, describe(ec));
+        finish(false, "read from " + host_port(config_.url) + ": " + describe(ec));
+    }
+
+    void finish(bool healthy, const std::string& what) {
+        if (outcome_) return;
+        const auto elapsed = Clock::now() - started_;
+        outcome_ = ProbeOutcome{healthy, what + (healthy ? " in " : " after ") + format_duration(elapsed)};
+        stop();
+    }
+
+    void on_deadline() {
+        if (outcome_) return;
+        outcome_ = ProbeOutcome{false, "timeout after " + format_duration(config_.timeout) + " " + phase_};
+        stop();
+    }
+
+    // Pending operations complete with operation_aborted; their handlers see outcome_ and return.
+    void stop() {
+        deadline_.cancel();
+        lookup_.abandon();
+        error_code ignored;
+        socket().close(ignored);
+    }
+
+    const ProbeConfig& config_;
+    asio::io_context io_;
+    asio::steady_timer deadline_;
+    Socket socket_;  // plain TCP or unix; https uses the TLS stream's own socket
+#if KEEL_TLS
+    std::unique_ptr<TlsClient> tls_client_;
+    std::optional<asio::ssl::stream<Socket>> tls_;
+#endif
+    HostLookup lookup_;
+    Endpoints endpoints_;
+    std::string first_connect_error_;
+    ResponseParser parser_;
+    boost::beast::flat_buffer buffer_{4 * std::size_t{response_header_limit}};
+    std::string phase_ = "while starting";
+    Clock::time_point started_;
+    std::optional<ProbeOutcome> outcome_;
+};
+
+}  // namespace
+
+ProbeOutcome run_probe(const ProbeConfig& config) {
+    Probe probe(config);
+    return probe.run();
+}
+
+}  // namespace keel::health

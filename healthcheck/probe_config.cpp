@@ -1,0 +1,126 @@
+#include "healthcheck/probe_config.hpp"
+
+#include "healthcheck/request.hpp"
+#include "healthcheck/text.hpp"
+
+namespace keel::health {
+namespace {
+
+constexpr std::size_t max_path_length = 8192;
+
+// Runs `parse` on an option's value; a failure names the option and where the value came from.
+template <typename Parse>
+auto checked(std::string_view option, const std::string& value, const OriginOf& origin_of, Parse parse)
+    -> decltype(parse(value)) {
+    auto parsed = parse(value);
+    if (!parsed) return fail(std::string(option) + ": " + parsed.error() + origin_of(option, value));
+    return parsed;
+}
+
+Result<Duration> parse_timeout(std::string_view text) {
+    auto parsed = parse_duration(text);
+    if (parsed && parsed.value().count() == 0) return fail("must be longer than 0");
+    return parsed;
+}
+
+Result<std::string> parse_method(std::string_view text) {
+    std::string method = ascii_uppercase(text);
+    if (method != "GET" && method != "HEAD") return fail("invalid method '" + std::string(text) + "': use GET or HEAD");
+    return method;
+}
+
+Result<std::string> parse_request_path(std::string_view text) {
+    if (text.empty() || text.front() != '/') return fail("must start with '/'");
+    if (text.size() > max_path_length) return fail("longer than 8 KiB");
+    if (has_space_or_control(text)) return fail("spaces and control characters are not allowed");
+    return std::string(text);
+}
+
+Result<std::string> parse_expected_body(std::string_view text) {
+    if (text.empty()) return fail("needs a non-empty text to look for");
+    return std::string(text);
+}
+
+Result<std::string> parse_file_path(std::string_view text) {
+    if (text.empty()) return fail("needs a path");
+    return std::string(text);
+}
+
+std::string describe_unexpected(const std::vector<std::string>& words) {
+    const std::string& word = words.front();
+    const bool option = word.size() > 1 && word.front() == '-';
+    return std::string(option ? "unknown option '" : "unexpected argument '") + word +
+           "' (keel healthcheck --help lists the options)";
+}
+
+// Everything that shapes the HTTP exchange: expectations and the request bytes.
+Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_of, ProbeConfig& config) {
+    auto ranges = checked("--expect-status", args.expect_status, origin_of, parse_status_ranges);
+    if (!ranges) return fail(ranges.error());
+    config.expect.status = std::move(ranges).value();
+    config.expect.status_text = args.expect_status;
+    auto method = checked("--method", args.method, origin_of, parse_method);
+    if (!method) return fail(method.error());
+    config.head_request = method.value() == "HEAD";
+    if (args.expect_body) {
+        auto body = checked("--expect-body", *args.expect_body, origin_of, parse_expected_body);
+        if (!body) return fail(body.error());
+        if (config.head_request) return fail("--expect-body: a HEAD response has no body (use GET)");
+        config.expect.body = std::move(body).value();
+    }
+    RequestSpec spec{method.value(), config.url.target, host_header(config.url), {}};
+    for (const auto& header : args.headers) {
+        auto field = checked("--header", header, origin_of, parse_header_option);
+        if (!field) return fail(field.error());
+        spec.headers.push_back(std::move(field).value());
+    }
+    if (config.url.scheme == Scheme::unix_socket && args.path) {
+        auto path = checked("--path", *args.path, origin_of, parse_request_path);
+        if (!path) return fail(path.error());
+        spec.target = path.value();
+    } else if (config.url.scheme == Scheme::unix_socket) {
+        spec.target = default_socket_request_path;
+    }
+    config.request = build_request(spec);
+    return true;
+}
+
+}  // namespace
+
+Result<bool> parse_flag_text(std::string_view text) {
+    const std::string lowered = ascii_lowercase(text);
+    for (const char* yes : {"true", "yes", "on", "1"}) {
+        if (lowered == yes) return true;
+    }
+    for (const char* no : {"", "false", "no", "off", "0"}) {
+        if (lowered == no) return false;
+    }
+    return fail("invalid flag value '" + std::string(text) + "': use true or false");
+}
+
+Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginOf& origin_of) {
+    if (!args.unexpected.empty()) return fail(describe_unexpected(args.unexpected));
+    ProbeConfig config;
+    const std::string url_text = args.url.empty() ? default_probe_url : args.url;
+    auto url = parse_probe_url(url_text);
+    if (!url) return fail(url.error() + origin_of("URL", url_text));
+    config.url = std::move(url).value();
+    if (!KEEL_TLS && config.url.scheme == Scheme::https) return fail("https is not available: keel was built without TLS");
+    auto timeout = checked("--timeout", args.timeout, origin_of, parse_timeout);
+    if (!timeout) return fail(timeout.error());
+    config.timeout = timeout.value();
+    auto insecure = checked("--insecure", args.insecure, origin_of, parse_flag_text);
+    if (!insecure) return fail(insecure.error());
+    config.insecure = insecure.value();
+    if (args.ca_file) {
+        auto ca_file = checked("--ca-file", *args.ca_file, origin_of, parse_file_path);
+        if (!ca_file) return fail(ca_file.error());
+        config.ca_file = ca_file.value();
+    }
+    if (config.url.scheme != Scheme::tcp) {
+        if (auto http = add_http_parts(args, origin_of, config); !http) return fail(http.error());
+    }
+    return config;
+}
+
+}  // namespace keel::health

@@ -1,0 +1,36 @@
+#pragma once
+// From the options as typed (HealthcheckArgs) to what one probe needs. Pure: every value goes
+// through its parser here, so a bad option is one "unhealthy: --NAME: why" line and exit 1.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/duration.hpp"
+#include "common/result.hpp"
+#include "healthcheck/healthcheck_cli.hpp"
+#include "healthcheck/response.hpp"
+#include "healthcheck/url.hpp"
+
+namespace keel::health {
+
+struct ProbeConfig {
+    ProbeUrl url;
+    Duration timeout{2000};
+    std::string request;  // the HTTP request's bytes; empty for tcp://
+    bool head_request = false;
+    Expectations expect;
+    bool insecure = false;
+    std::string ca_file;  // --ca-file; empty: the bundle find_ca_location() finds
+};
+
+// Where a rejected value came from, appended to the message: " (from KEEL_HEALTHCHECK_TIMEOUT)"
+// or "". Injected so this stays pure.
+using OriginOf = std::function<std::string(std::string_view option, const std::string& value)>;
+
+Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginOf& origin_of);
+
+// --insecure's text: "" (absent), true/yes/on/1, false/no/off/0, any case.
+Result<bool> parse_flag_text(std::string_view text);
+
+}  // namespace keel::health

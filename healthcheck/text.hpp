@@ -1,0 +1,54 @@
+#pragma once
+// ASCII helpers shared by the probe's parsers (URLs, header names, methods, flags are ASCII by
+// their grammars; locale-dependent <cctype> has no business there).
+
+#include <string>
+#include <string_view>
+
+namespace keel::health {
+
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+inline std::string ascii_lowercase(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = ascii_lower(c);
+    return out;
+}
+
+inline std::string ascii_uppercase(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = ascii_upper(c);
+    return out;
+}
+
+// "Connection refused" -> "connection refused", so a system message reads as part of one
+// sentence; "TLS ..." and other acronyms stay as they are.
+inline std::string lowercase_first(std::string text) {
+    if (text.size() > 1 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
+        text[0] = ascii_lower(text[0]);
+    }
+    return text;
+}
+
+// C0 controls and DEL: never allowed where they could end a line of the request or the output.
+constexpr bool is_ascii_control(char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+}
+
+constexpr bool has_space_or_control(std::string_view text) {
+    for (const char c : text) {
+        if (c == ' ' || is_ascii_control(c)) return true;
+    }
+    return false;
+}
+
+// Without leading and trailing spaces and tabs (HTTP's OWS).
+constexpr std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace keel::health

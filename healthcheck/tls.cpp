@@ -1,0 +1,179 @@
+#include "healthcheck/tls.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <boost/asio/ssl/error.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "common/ca_bundle.hpp"
+#include "init/sys/read_file.hpp"
+
+namespace keel::health {
+namespace {
+
+constexpr std::size_t max_bundle_size = std::size_t{8} * 1024 * 1024;  // as the ca-certs preflight
+constexpr std::size_t max_added_issuers = 16;
+constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+
+std::string no_ca_message() {
+    std::string places = "$SSL_CERT_FILE, $SSL_CERT_DIR";
+    for (const auto& path : well_known_ca_bundles()) places += ", " + path;
+    return "no CA certificates found (looked at " + places +
+           ", /etc/ssl/certs): use --ca-file PATH, or --insecure to skip verification";
+}
+
+// read_small_file sizes its buffer by its limit, not by the file: ask for no more than the file
+// holds (8 MiB of zeroed memory would cost more than the whole handshake). A file that grows
+// between the two calls is refused as too large, which is right for a CA bundle.
+std::size_t bundle_read_limit(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < 0) return max_bundle_size;
+    return std::min(static_cast<std::size_t>(info.st_size), max_bundle_size);
+}
+
+bool is_directory(const std::string& path) {
+    struct stat info {};
+    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
+std::string explain_alert(int alert) {
+    std::string text = std::string("the server sent TLS alert '") + SSL_alert_desc_string_long(alert) + "'";
+    if (alert == SSL_AD_PROTOCOL_VERSION) text += ": it supports only TLS older than 1.2 (keel requires TLS 1.2 or newer)";
+    if (alert == SSL_AD_HANDSHAKE_FAILURE) text += ": no TLS 1.2+ cipher or protocol in common";
+    return text;
+}
+
+// For an error OpenSSL queued (Asio's ssl category): reason codes, since the strings may be gone.
+std::string explain_openssl_error(unsigned long code) {
+    if (ERR_SYSTEM_ERROR(code)) return std::string("system error during the handshake: ") + std::strerror(ERR_GET_REASON(code));
+    const int reason = ERR_GET_REASON(code);
+    if (reason > SSL_AD_REASON_OFFSET && reason < SSL_AD_REASON_OFFSET + 256) return explain_alert(reason - SSL_AD_REASON_OFFSET);
+    switch (reason) {
+        case SSL_R_UNSUPPORTED_PROTOCOL:
+        case SSL_R_NO_PROTOCOLS_AVAILABLE:
+            return "the server offers only TLS older than 1.2 (keel requires TLS 1.2 or newer)";
+        case SSL_R_WRONG_VERSION_NUMBER:
+        case SSL_R_PACKET_LENGTH_TOO_LONG:
+        case SSL_R_HTTP_REQUEST:
+            return "the server does not speak TLS (plain http:// on this port?)";
+        case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+            return "the server closed the connection during the handshake";
+        default:
+            break;
+    }
+    if (const char* text = ERR_reason_error_string(code)) return std::string("TLS error: ") + text;  // builds with strings
+    return "TLS error (OpenSSL library " + std::to_string(ERR_GET_LIB(code)) + ", reason " + std::to_string(reason) + ")";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) {
+    SSL_CTX* native = SSL_CTX_new(TLS_client_method());
+    if (native == nullptr) return fail("cannot create the TLS context (out of memory?)");
+    std::unique_ptr<TlsClient> client(new TlsClient(native, options.insecure));
+    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) return fail("cannot require TLS 1.2");
+    if (SSL_CTX_set_alpn_protos(native, alpn_http11, sizeof alpn_http11) != 0) return fail("cannot set ALPN");
+    if (options.insecure) {
+        SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
+        return client;
+    }
+    SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
+    if (!options.ca_file.empty()) {
+        if (auto used = client->use_bundle(options.ca_file, "--ca-file " + options.ca_file); !used) return fail(used.error());
+        return client;
+    }
+    const auto location = find_ca_location();
+    if (!location) return fail(no_ca_message());
+    if (!location->file.empty()) {
+        if (auto used = client->use_bundle(location->file, "CA bundle " + location->file); !used) return fail(used.error());
+        return client;
+    }
+    // A hashed directory (c_rehash): OpenSSL already reads only the files a chain needs.
+    if (!is_directory(location->dir)) return fail("CA directory " + location->dir + " (" + location->how + ") is not a directory");
+    if (SSL_CTX_load_verify_dir(native, location->dir.c_str()) != 1) return fail("cannot use CA directory " + location->dir);
+    return client;
+}
+
+Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
+    const auto text = sys::read_small_file(path, bundle_read_limit(path));
+    if (!text) return fail(label + ": " + text.error());
+    index_ = CaIndex::build(text.value());
+    ERR_clear_error();  // ASN1_get_object queues an error for every malformed block it met
+    if (index_.size() == 0) return fail(label + ": holds no PEM certificates");
+    bundle_path_ = path;
+    SSL_CTX_set_cert_verify_callback(context_.native_handle(), &TlsClient::verify_chain, this);
+    return true;
+}
+
+int TlsClient::verify_chain(X509_STORE_CTX* store_ctx, void* self) noexcept {
+    try {
+        static_cast<TlsClient*>(self)->add_trusted_issuers(store_ctx);
+    } catch (...) {
+        // Out of memory while indexing: verify with what the store holds; OpenSSL says what failed.
+    }
+    return X509_verify_cert(store_ctx);
+}
+
+void TlsClient::add_trusted_issuers(X509_STORE_CTX* store_ctx) {
+    X509_STORE* store = X509_STORE_CTX_get0_store(store_ctx);
+    std::vector<X509*> chain{X509_STORE_CTX_get0_cert(store_ctx)};
+    if (STACK_OF(X509)* untrusted = X509_STORE_CTX_get0_untrusted(store_ctx)) {
+        for (int i = 0; i < sk_X509_num(untrusted); ++i) chain.push_back(sk_X509_value(untrusted, i));
+    }
+    std::vector<std::unique_ptr<X509, decltype(&X509_free)>> added;
+    std::vector<const unsigned char*> seen;
+    // Issuers of issuers too: a root in the bundle may be cross-signed by another one.
+    for (std::size_t i = 0; i < chain.size() && added.size() < max_added_issuers; ++i) {
+        const unsigned char* name = nullptr;
+        std::size_t length = 0;
+        if (chain[i] == nullptr || X509_NAME_get0_der(X509_get_issuer_name(chain[i]), &name, &length) != 1) continue;
+        for (const auto der : index_.find_by_subject({name, length})) {
+            if (std::find(seen.begin(), seen.end(), der.data()) != seen.end()) continue;
+            seen.push_back(der.data());
+            const unsigned char* cursor = der.data();
+            X509* issuer = d2i_X509(nullptr, &cursor, static_cast<long>(der.size()));
+            if (issuer == nullptr) continue;
+            added.emplace_back(issuer, &X509_free);
+            X509_STORE_add_cert(store, issuer);
+            chain.push_back(issuer);
+        }
+    }
+    if (added.empty() && !bundle_path_.empty()) {
+        // No issuer matched byte for byte. OpenSSL compares names in a canonical form (case,
+        // spaces, string types), so give it the whole bundle: slower, but the same verdict.
+        X509_STORE_load_file(store, bundle_path_.c_str());
+        bundle_path_.clear();
+    }
+    ERR_clear_error();
+}
+
+Result<bool> TlsClient::prepare_session(SSL* ssl, const ProbeUrl& url) const {
+    // SSL_set_tlsext_host_name, spelled out: the macro's C cast trips -Wold-style-cast.
+    if (url.host_kind == HostKind::name &&
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(url.host.c_str())) != 1) {
+        return fail("cannot set the TLS server name " + url.host);
+    }
+    if (!insecure_) {
+        SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        if (SSL_set1_host(ssl, url.host.c_str()) != 1) return fail("cannot set the expected host " + url.host);
+    }
+    return true;
+}
+
+std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec) {
+    const long verify = ssl != nullptr ? SSL_get_verify_result(ssl) : X509_V_OK;
+    if (verify != X509_V_OK) return std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify);
+    if (ec == boost::asio::ssl::error::stream_truncated) return "the server closed the connection during the handshake";
+    if (ec.category() == boost::asio::error::get_ssl_category()) {
+        // Asio stores ERR_get_error()'s unsigned code in an int.
+        return explain_openssl_error(static_cast<unsigned int>(ec.value()));
+    }
+    return "";
+}
+
+}  // namespace keel::health

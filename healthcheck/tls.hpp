@@ -1,0 +1,56 @@
+#pragma once
+// TLS for https:// probes (compiled only when KEEL_TLS): the client context (TLS 1.2 or newer,
+// peer verification against an indexed CA bundle, ALPN http/1.1), per-connection settings (SNI,
+// the name or IP address the certificate must carry) and handshake failures explained in words,
+// since the release build's OpenSSL has no error strings (Asio then says only "asio.ssl error").
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "common/result.hpp"
+#include "healthcheck/ca_index.hpp"
+#include "healthcheck/url.hpp"
+
+namespace keel::health {
+
+struct TlsOptions {
+    bool insecure = false;  // skip certificate verification
+    std::string ca_file;    // empty: the bundle or directory find_ca_location() finds
+};
+
+class TlsClient {
+public:
+    // Errors name what is missing or unreadable: "no CA certificates found (...)", "CA file
+    // /x: cannot open: No such file or directory", "CA file /x holds no certificates".
+    static Result<std::unique_ptr<TlsClient>> create(const TlsOptions& options);
+
+    boost::asio::ssl::context& context() { return context_; }
+
+    // SNI (host names only: RFC 6066 forbids IP literals there) and, unless insecure, the name
+    // or address the certificate must match (SSL_set1_host checks IP literals as IPs).
+    Result<bool> prepare_session(SSL* ssl, const ProbeUrl& url) const;
+
+    TlsClient(const TlsClient&) = delete;
+    TlsClient& operator=(const TlsClient&) = delete;
+    ~TlsClient() = default;
+
+private:
+    TlsClient(SSL_CTX* native, bool insecure) : context_(native), insecure_(insecure) {}
+    Result<bool> use_bundle(const std::string& path, const std::string& label);
+    static int verify_chain(X509_STORE_CTX* store_ctx, void* self) noexcept;
+    void add_trusted_issuers(X509_STORE_CTX* store_ctx);
+
+    boost::asio::ssl::context context_;
+    bool insecure_ = false;
+    CaIndex index_;
+    std::string bundle_path_;  // for the fallback: the whole bundle, when no issuer matched by bytes
+};
+
+// One line saying why the handshake failed: "certificate verify failed: certificate has
+// expired", "the server offers only TLS older than 1.2 ...", "not a TLS server ...".
+std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec);
+
+}  // namespace keel::health

@@ -1,0 +1,147 @@
+#include "healthcheck/url.hpp"
+
+#include <arpa/inet.h>
+#include <sys/un.h>
+
+#include <charconv>
+
+#include "healthcheck/text.hpp"
+
+namespace keel::health {
+namespace {
+
+constexpr std::size_t max_url_length = 8192;
+constexpr std::size_t max_host_length = 253;  // RFC 1035: the longest DNS name in text form
+
+struct SchemeInfo {
+    std::string_view name;
+    Scheme scheme;
+    std::uint16_t default_port;
+};
+constexpr SchemeInfo schemes[] = {
+    {"http", Scheme::http, 80}, {"https", Scheme::https, 443}, {"tcp", Scheme::tcp, 0}, {"unix", Scheme::unix_socket, 0}};
+
+bool is_name_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+bool is_ip(int family, const std::string& text) {
+    unsigned char address[16];
+    return ::inet_pton(family, text.c_str(), address) == 1;
+}
+
+// Returns an error message, or "" when `text` (after the ':') is a valid port.
+std::string parse_port(std::string_view text, ProbeUrl& url) {
+    if (text.empty()) return "";  // "host:" means the default port (RFC 3986 3.2.3)
+    unsigned value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.size() > 5 || value == 0 || value > 65535) {
+        return "port must be a number from 1 to 65535";
+    }
+    url.port = static_cast<std::uint16_t>(value);
+    url.default_port = false;
+    return "";
+}
+
+// host, [v6], host:port or [v6]:port. Returns an error message or "".
+std::string parse_authority(std::string_view authority, ProbeUrl& url) {
+    if (authority.find('@') != std::string_view::npos) {
+        return "user:password@ is not supported (send credentials with --header 'Authorization: ...')";
+    }
+    std::string_view port_text;
+    bool has_port = false;
+    if (!authority.empty() && authority.front() == '[') {
+        const std::size_t close = authority.find(']');
+        if (close == std::string_view::npos) return "unterminated '[' in host";
+        url.host = std::string(authority.substr(1, close - 1));
+        if (!is_ip(AF_INET6, url.host)) return "'" + url.host + "' is not an IPv6 address";
+        url.host_kind = HostKind::ipv6;
+        const std::string_view after = authority.substr(close + 1);
+        if (!after.empty() && after.front() != ':') return "unexpected text after ']'";
+        has_port = !after.empty();
+        port_text = has_port ? after.substr(1) : std::string_view();
+    } else {
+        const std::size_t colon = authority.find(':');
+        if (colon != std::string_view::npos && authority.find(':', colon + 1) != std::string_view::npos) {
+            return "an IPv6 address needs brackets: http://[::1]:8080/";
+        }
+        has_port = colon != std::string_view::npos;
+        port_text = has_port ? authority.substr(colon + 1) : std::string_view();
+        url.host = ascii_lowercase(authority.substr(0, colon));
+        if (url.host.size() > max_host_length) return "host name longer than 253 characters";
+        for (const char c : url.host) {
+            if (!is_name_char(c)) return std::string("invalid character '") + c + "' in host";
+        }
+        url.host_kind = is_ip(AF_INET, url.host) ? HostKind::ipv4 : HostKind::name;
+    }
+    if (url.host.empty()) return "no host";
+    return has_port ? parse_port(port_text, url) : "";
+}
+
+// unix:///run/app.sock: everything after "unix://" is the socket's absolute path.
+std::string parse_unix(std::string_view rest, ProbeUrl& url) {
+    if (rest.empty() || rest.front() != '/') return "unix:// needs an absolute path: unix:///run/app.sock";
+    if (rest.size() >= sizeof(sockaddr_un{}.sun_path)) return "socket path longer than 107 bytes";
+    url.socket_path = std::string(rest);
+    url.target = "/";
+    return "";
+}
+
+std::string parse_after_scheme(std::string_view rest, ProbeUrl& url) {
+    if (url.scheme == Scheme::unix_socket) return parse_unix(rest, url);
+    rest = rest.substr(0, rest.find('#'));  // a fragment is never sent
+    const std::size_t authority_end = rest.find_first_of("/?");
+    const std::string_view authority = rest.substr(0, authority_end);
+    const std::string_view target = authority_end == std::string_view::npos ? std::string_view() : rest.substr(authority_end);
+    if (std::string error = parse_authority(authority, url); !error.empty()) return error;
+    if (url.scheme == Scheme::tcp) {
+        if (url.default_port) return "tcp:// needs a port: tcp://127.0.0.1:5432";
+        if (!target.empty() && target != "/") return "tcp:// takes no path or query";
+    }
+    url.target = target.empty() ? "/" : target.front() == '?' ? "/" + std::string(target) : std::string(target);
+    return "";
+}
+
+}  // namespace
+
+Result<ProbeUrl> parse_probe_url(std::string_view text) {
+    if (text.size() > max_url_length) return fail("invalid URL: longer than 8 KiB");
+    auto bad = [&](const std::string& why) { return fail("invalid URL '" + std::string(text) + "': " + why); };
+    // Not quoted: a control character would break the request line and the one output line.
+    if (has_space_or_control(text)) return fail("invalid URL: contains a space or control character");
+    const std::size_t separator = text.find("://");
+    if (separator == std::string_view::npos) return bad("expected http://, https://, tcp:// or unix://");
+    const std::string scheme = ascii_lowercase(text.substr(0, separator));
+    ProbeUrl url;
+    const SchemeInfo* info = nullptr;
+    for (const auto& candidate : schemes) {
+        if (candidate.name == scheme) info = &candidate;
+    }
+    if (info == nullptr) return bad("scheme must be http, https, tcp or unix");
+    url.scheme = info->scheme;
+    url.port = info->default_port;
+    url.default_port = true;
+    if (std::string error = parse_after_scheme(text.substr(separator + 3), url); !error.empty()) return bad(error);
+    return url;
+}
+
+std::string_view scheme_name(Scheme scheme) {
+    for (const auto& candidate : schemes) {
+        if (candidate.scheme == scheme) return candidate.name;
+    }
+    return "?";
+}
+
+std::string host_port(const ProbeUrl& url) {
+    if (url.scheme == Scheme::unix_socket) return url.socket_path;
+    const std::string host = url.host_kind == HostKind::ipv6 ? "[" + url.host + "]" : url.host;
+    return host + ":" + std::to_string(url.port);
+}
+
+std::string host_header(const ProbeUrl& url) {
+    if (url.scheme == Scheme::unix_socket) return "localhost";
+    if (!url.default_port) return host_port(url);
+    return url.host_kind == HostKind::ipv6 ? "[" + url.host + "]" : url.host;
+}
+
+}  // namespace keel::health

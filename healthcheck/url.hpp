@@ -1,0 +1,39 @@
+#pragma once
+// The probe's URL: http://, https://, tcp://HOST:PORT or unix:///PATH. Pure: text in, parts out.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/result.hpp"
+
+namespace keel::health {
+
+enum class Scheme { http, https, tcp, unix_socket };
+
+enum class HostKind { name, ipv4, ipv6 };
+
+struct ProbeUrl {
+    Scheme scheme = Scheme::http;
+    std::string host;         // lowercased name, or an IP literal without brackets; empty for unix
+    HostKind host_kind = HostKind::name;
+    std::uint16_t port = 0;   // the scheme's default when the URL names none (tcp:// must name one)
+    bool default_port = false;
+    std::string target;       // request-target for http(s): path and query, "/" at least
+    std::string socket_path;  // unix:// only
+};
+
+// Errors say what is wrong and quote the input: "invalid URL 'ftp://x': scheme must be ...".
+Result<ProbeUrl> parse_probe_url(std::string_view text);
+
+// "http", "https", "tcp", "unix".
+std::string_view scheme_name(Scheme scheme);
+
+// "127.0.0.1:8080", "[::1]:8080", "example.com:443": how messages name the peer.
+std::string host_port(const ProbeUrl& url);
+
+// The Host header: like host_port, but without a default port (RFC 9110 7.2); "localhost" for
+// unix sockets, which have no authority.
+std::string host_header(const ProbeUrl& url);
+
+}  // namespace keel::health

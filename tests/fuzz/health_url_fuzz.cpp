@@ -1,0 +1,24 @@
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "health_request_check.hpp"
+#include "healthcheck/request.hpp"
+#include "healthcheck/url.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    const auto url = keel::health::parse_probe_url(text);
+    if (!url) return 0;
+    const auto& value = url.value();
+    if (value.scheme != keel::health::Scheme::unix_socket) {
+        if (value.host.empty()) __builtin_trap();
+        if (value.scheme != keel::health::Scheme::tcp && value.port == 0) __builtin_trap();
+        if (value.target.empty() || value.target.front() != '/') __builtin_trap();
+    } else if (value.socket_path.empty() || value.socket_path.front() != '/') {
+        __builtin_trap();
+    }
+    (void)keel::health::host_port(value);
+    check_request_framing(keel::health::build_request({"GET", value.target, keel::health::host_header(value), {}}));
+    return 0;
+}

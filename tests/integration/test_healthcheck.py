@@ -1,0 +1,445 @@
+"""keel healthcheck against local servers: normal and hostile HTTP, TLS, unix sockets, and a
+scratch-like chroot. Every probe must print exactly one line and exit 0 or 1, never 2."""
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+import keel_testing
+from health_servers import (Pki, Server, SilentDns, accept_only, answer, never_answer, response, trickle,
+                            trickle_body)
+
+TLS = True
+SERVER = None  # keel_health_server, the benchmark's C++ server
+BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
+CHROOT = shutil.which("chroot")
+
+
+def clean_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KEEL_", "SSL_CERT"))}
+    env.update(extra)
+    return env
+
+
+def free_port():
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ProbeCase(unittest.TestCase):
+    def probe(self, *args, env=None, **extra_env):
+        started = time.monotonic()
+        result = keel_testing.run_keel("healthcheck", *args, env=env or clean_env(**extra_env), timeout=30)
+        result.elapsed = time.monotonic() - started
+        self.assertIn(result.returncode, (0, 1), result)
+        self.assertNotEqual(result.returncode, 2)
+        self.assertEqual(len(result.stdout.splitlines()), 1, result.stdout)
+        self.assertTrue(result.stdout.endswith("\n"))
+        return result
+
+    def healthy(self, *args, **kwargs):
+        result = self.probe(*args, **kwargs)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"^healthy: .* in [0-9.]+ (ms|s)\n$")
+        return result
+
+    def unhealthy(self, *args, expect=None, **kwargs):
+        result = self.probe(*args, **kwargs)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertTrue(result.stdout.startswith("unhealthy: "), result.stdout)
+        if expect:
+            self.assertIn(expect, result.stdout)
+        return result
+
+    def assert_within(self, result, seconds):
+        if keel_testing.RUNNER:
+            return  # valgrind and qemu add seconds of their own; the bound is checked natively
+        self.assertLess(result.elapsed, seconds, result.stdout)
+
+
+class Http(ProbeCase):
+    def test_200_is_healthy_and_the_request_is_http11_with_close(self):
+        with Server(answer(response(200, "OK", b"fine"))) as server:
+            result = self.healthy(server.url())
+        self.assertRegex(result.stdout, r"^healthy: 200 OK in ")
+        request = server.requests[0].decode()
+        self.assertTrue(request.startswith("GET /health HTTP/1.1\r\n"), request)
+        self.assertIn(f"\r\nHost: 127.0.0.1:{server.port}\r\n", request)
+        self.assertRegex(request, r"\r\nUser-Agent: keel-healthcheck/\d+\.\d+\.\d+\r\n")
+        self.assertIn("\r\nConnection: close\r\n", request)
+
+    def test_status_ranges(self):
+        cases = [(500, "Internal Server Error", (), False), (302, "Found", (), True),
+                 (302, "Found", ("--expect-status", "200-299"), False), (204, "No Content", ("--expect-status", "204"), True),
+                 (204, "No Content", ("--expect-status", "200"), False), (204, "No Content", ("--expect-status", "200,204"), True),
+                 (404, "Not Found", ("--expect-status", "400-499"), True)]
+        for status, reason, args, healthy in cases:
+            with self.subTest(status=status, args=args):
+                with Server(answer(response(status, reason, headers=[("Location", "/elsewhere")]))) as server:
+                    result = self.probe(*args, server.url())
+                self.assertEqual(result.returncode, 0 if healthy else 1, result.stdout)
+                self.assertIn(f"{status} {reason}", result.stdout)
+                self.assertEqual(len(server.requests), 1, "redirects are not followed")
+
+    def test_expect_body(self):
+        with Server(answer(response(body=b'{"status":"up"}'))) as server:
+            self.healthy("--expect-body", '"up"', server.url())
+        with Server(answer(response(body=b'{"status":"down"}'))) as server:
+            self.unhealthy("--expect-body", '"up"', server.url(), expect="does not contain")
+
+    def test_custom_headers_and_method_reach_the_server(self):
+        with Server(answer(response())) as server:
+            self.healthy("--header", "X-Probe: yes", "--header=Authorization: Bearer t0k", "--method", "HEAD",
+                         server.url())
+        request = server.requests[0].decode()
+        self.assertTrue(request.startswith("HEAD /health HTTP/1.1\r\n"), request)
+        self.assertIn("\r\nX-Probe: yes\r\n", request)
+        self.assertIn("\r\nAuthorization: Bearer t0k\r\n", request)
+
+    def test_double_dash_before_the_url(self):
+        with Server(answer(response())) as server:
+            self.healthy("--timeout", "3s", "--", server.url())
+
+    def test_options_from_the_environment(self):
+        with Server(answer(response(201, "Created"))) as server:
+            self.healthy(KEEL_HEALTHCHECK_URL=server.url(path="/env"), KEEL_HEALTHCHECK_EXPECT_STATUS="201",
+                         KEEL_HEALTHCHECK_HEADER="X-From: env")
+        self.assertTrue(server.requests[0].startswith(b"GET /env HTTP/1.1\r\n"))
+        self.assertIn(b"\r\nX-From: env\r\n", server.requests[0])
+
+    def test_chunked_close_delimited_and_http10_bodies(self):
+        bodies = {
+            "chunked": b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nall \r\n7\r\nis well\r\n0\r\n\r\n",
+            "close-delimited": b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nall is well",
+            "HTTP/1.0": b"HTTP/1.0 200 OK\r\n\r\nall is well",
+        }
+        for name, raw in bodies.items():
+            with self.subTest(name), Server(answer(raw)) as server:
+                self.healthy("--expect-body", "all is well", server.url())
+
+    def test_malformed_responses_are_unhealthy_with_a_reason(self):
+        cases = {
+            "bad chunk size": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", "bad chunk"),
+            "huge chunk size": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\nx", "invalid HTTP response"),
+            "garbage": (b"\x00\x01garbage that is not HTTP\r\n\r\n", "invalid HTTP response"),
+            "nothing": (b"", "connection closed without a response"),
+            "cut short": (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", "before the response was complete"),
+        }
+        for name, (raw, reason) in cases.items():
+            with self.subTest(name), Server(answer(raw)) as server:
+                self.unhealthy(server.url(), expect=reason)
+
+    def test_only_the_first_mib_of_a_body_is_read(self):
+        mib = 1024 * 1024
+        # Promises 10 GB, sends 1.5 MiB and then stalls: keel stops at 1 MiB, so no timeout.
+        def big(conn, server):
+            server.receive(conn)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10000000000\r\n\r\n" + b"start" + b"x" * (mib + mib // 2) + b"late")
+            server.stopped.wait(30)
+        with Server(big) as server:
+            result = self.healthy("--timeout", "5s", "--expect-body", "start", server.url())
+            self.assert_within(result, 4)
+            self.unhealthy("--timeout", "5s", "--expect-body", "late", server.url(), expect="first 1 MiB does not contain")
+
+    def test_a_megabyte_of_headers_is_refused_quickly(self):
+        raw = b"HTTP/1.1 200 OK\r\n" + b"X-Padding: " + b"a" * 1000 + b"\r\n" * 1 + (b"X-More: " + b"b" * 1000 + b"\r\n") * 1000
+        with Server(answer(raw + b"\r\n")) as server:
+            result = self.unhealthy("--timeout", "5s", server.url(), expect="response headers larger than 64 KiB")
+        self.assert_within(result, 4)
+
+    def test_connection_refused_is_fast(self):
+        result = self.unhealthy("--timeout", "5s", f"http://127.0.0.1:{free_port()}/",
+                                expect="connect to 127.0.0.1:")
+        self.assertIn("connection refused after", result.stdout)
+        self.assert_within(result, 2)
+
+    def test_silent_and_trickling_servers_are_cut_off_by_the_deadline(self):
+        cases = [(never_answer, "while reading headers"), (accept_only, "while reading headers"),
+                 (trickle(0.2), "while reading headers"), (trickle_body(0.2), "while reading body")]
+        for behaviour, phase in cases:
+            with self.subTest(phase=phase, behaviour=getattr(behaviour, "__name__", "")), Server(behaviour) as server:
+                result = self.unhealthy("--timeout", "1s", server.url(), expect=f"timeout after 1.0 s {phase}")
+            self.assert_within(result, 1.5)
+
+    def test_ipv6_literal_and_localhost(self):
+        with Server(answer(response()), family=socket.AF_INET6) as server:
+            self.healthy(server.url())
+            self.assertIn(f"\r\nHost: [::1]:{server.port}\r\n", server.requests[0].decode())
+        with Server(answer(response())) as server:
+            self.healthy(server.url(host="localhost"))
+            self.assertIn(f"\r\nHost: localhost:{server.port}\r\n", server.requests[0].decode())
+        # localhost is 127.0.0.1, then ::1: a server on ::1 alone is still found.
+        with Server(answer(response()), family=socket.AF_INET6) as server:
+            self.healthy(server.url(host="localhost"))
+        port = free_port()
+        self.unhealthy(f"http://localhost:{port}/",
+                       expect=f"connect to 127.0.0.1:{port}: connection refused (1 more address failed too)")
+
+    def test_tcp_open_and_closed(self):
+        with Server(accept_only) as server:
+            result = self.healthy(f"tcp://127.0.0.1:{server.port}")
+        self.assertIn(f"connected to 127.0.0.1:{server.port}", result.stdout)
+        self.unhealthy(f"tcp://127.0.0.1:{free_port()}", expect="connection refused")
+
+    def test_unix_socket(self):
+        with tempfile.TemporaryDirectory(prefix="keel-health-") as directory:
+            path = os.path.join(directory, "app.sock")
+            with Server(answer(response(body=b"ok")), unix_path=path) as server:
+                self.healthy("--path", "/ready", "--expect-body", "ok", server.url())
+            self.assertTrue(server.requests[0].startswith(b"GET /ready HTTP/1.1\r\nHost: localhost\r\n"))
+            self.unhealthy(f"unix://{directory}/missing.sock", expect="no such file or directory")
+
+    def test_the_default_url_is_127_0_0_1_8080_health(self):
+        try:
+            server = Server(answer(response()), port=8080).__enter__()
+        except OSError as error:
+            self.skipTest(f"127.0.0.1:8080 is taken here: {error}")
+        try:
+            self.healthy()
+        finally:
+            server.__exit__()
+        self.assertTrue(server.requests[0].startswith(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"))
+
+
+class BadOptions(ProbeCase):
+    def test_bad_options_and_env_values_are_unhealthy_exit_1_never_2(self):
+        cases = [
+            (["--timeout"], {}, "--timeout: invalid duration ''"),
+            (["--timeout", "soon"], {}, "--timeout: invalid duration 'soon'"),
+            (["--timeout", "0s"], {}, "--timeout: must be longer than 0"),
+            (["--bogus"], {}, "unknown option '--bogus'"),
+            (["http://a/", "http://b/"], {}, "unexpected argument 'http://b/'"),
+            (["--expect-status", "2xx"], {}, "--expect-status: invalid status range '2xx'"),
+            (["--header", "no colon"], {}, "--header: invalid header"),
+            (["--header", "Connection: keep-alive"], {}, "cannot be set"),
+            (["--method", "DELETE"], {}, "--method: invalid method 'DELETE'"),
+            (["--insecure=maybe"], {}, "--insecure: invalid flag value 'maybe'"),
+            (["ftp://example.com/"], {}, "invalid URL 'ftp://example.com/'"),
+            (["http://[::1/"], {}, "invalid URL"),
+            ([], {"KEEL_HEALTHCHECK_TIMEOUT": "x"}, "(from KEEL_HEALTHCHECK_TIMEOUT)"),
+            ([], {"KEEL_HEALTHCHECK_INSECURE": "banana"}, "(from KEEL_HEALTHCHECK_INSECURE)"),
+            ([], {"KEEL_HEALTHCHECK_URL": "nope"}, "(from KEEL_HEALTHCHECK_URL)"),
+        ]
+        for args, env, message in cases:
+            with self.subTest(args=args, env=env):
+                self.unhealthy(*args, env=clean_env(**env), expect=message)
+
+    def test_help_exits_0_and_shows_the_defaults(self):
+        result = keel_testing.run_keel("healthcheck", "--help", env=clean_env())
+        self.assertEqual(result.returncode, 0)
+        for word in ("--timeout DURATION [2s]", "--expect-status RANGE [200-399]", "KEEL_HEALTHCHECK_CA_FILE",
+                     "--insecure", "--path", "Never 2: Docker reserves it"):
+            self.assertIn(word, result.stdout)
+        self.assertNotIn("2        bad command line", result.stdout)  # the supervisor's exit codes
+
+
+class Tls(ProbeCase):
+    @classmethod
+    def setUpClass(cls):
+        if not TLS:
+            raise unittest.SkipTest("keel was built without TLS (the Lean class covers https)")
+        cls.tmp = tempfile.mkdtemp(prefix="keel-health-pki-")
+        cls.pki = Pki(cls.tmp)
+        # The system bundle plus the test CA, as an image's bundle would hold it.
+        cls.bundle = os.path.join(cls.tmp, "bundle.pem")
+        with open(cls.bundle, "w") as out:
+            for source in (BUNDLE, cls.pki.ca):
+                if os.path.exists(source):
+                    with open(source) as f:
+                        out.write(f.read())
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def serve(self, cert, family=socket.AF_INET, behaviour=None, **kwargs):
+        return Server(behaviour or answer(response(body=b"secure")), family=family,
+                      tls=self.pki.server_context(cert, **kwargs))
+
+    def test_ca_signed_certificate_passes_with_the_bundle_or_the_ca_file(self):
+        with self.serve(self.pki.leaf) as server:
+            self.healthy("--expect-body", "secure", server.url("https"), SSL_CERT_FILE=self.bundle)
+            self.healthy(server.url("https", host="localhost"), SSL_CERT_FILE=self.bundle)
+            self.healthy("--ca-file", self.pki.ca, server.url("https"))
+        with self.serve(self.pki.leaf, family=socket.AF_INET6) as server:
+            self.healthy("--ca-file", self.pki.ca, server.url("https"))
+
+    def test_a_hashed_certificate_directory(self):
+        directory = os.path.join(self.tmp, "certs")
+        os.makedirs(directory, exist_ok=True)
+        subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", self.pki.ca], check=True,
+                                      capture_output=True, text=True).stdout.strip()
+        shutil.copy(self.pki.ca, os.path.join(directory, subject_hash + ".0"))
+        with self.serve(self.pki.leaf) as server:
+            self.healthy(server.url("https"), SSL_CERT_DIR=directory)
+            self.unhealthy(server.url("https"), SSL_CERT_DIR=os.path.join(self.tmp, "nowhere"),
+                           expect="is not a directory")
+
+    def test_self_signed_fails_by_default_and_passes_with_insecure_or_ca_file(self):
+        with self.serve(self.pki.self_signed) as server:
+            self.unhealthy(server.url("https"), SSL_CERT_FILE=self.bundle,
+                           expect="certificate verify failed: self-signed certificate")
+            self.healthy("--insecure", server.url("https"), SSL_CERT_FILE=self.bundle)
+            self.healthy(server.url("https"), KEEL_HEALTHCHECK_INSECURE="1", SSL_CERT_FILE=self.bundle)
+            self.healthy("--ca-file", self.pki.self_signed, server.url("https"))
+
+    def test_wrong_host_and_wrong_ip_fail(self):
+        with self.serve(self.pki.wrong_host) as server:
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https", host="localhost"), expect="hostname mismatch")
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https"), expect="IP address mismatch")
+            self.healthy("--insecure", server.url("https"))
+
+    def test_expired_certificate_fails(self):
+        with self.serve(self.pki.expired) as server:
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https"), expect="certificate has expired")
+
+    def test_tls10_only_server_fails_naming_the_version(self):
+        with self.serve(self.pki.leaf, tls10_only=True) as server:
+            result = self.unhealthy("--ca-file", self.pki.ca, server.url("https"))
+        self.assertRegex(result.stdout, r"TLS handshake with .*(older than 1\.2|protocol version)")
+
+    def test_plain_http_server_on_an_https_url(self):
+        def bad_request(conn, server):
+            conn.recv(4096)  # a ClientHello is no HTTP request: answer as an HTTP server does
+            conn.sendall(response(400, "Bad Request"))
+        with Server(bad_request) as server:
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https"), expect="does not speak TLS")
+
+    def test_close_delimited_body_without_close_notify(self):
+        raw = b"HTTP/1.1 200 OK\r\n\r\nstreamed until close"
+        with self.serve(self.pki.leaf, behaviour=answer(raw)) as server:
+            self.healthy("--ca-file", self.pki.ca, "--expect-body", "until close", server.url("https"))
+
+    def test_silent_tls_server_is_cut_off_during_the_handshake(self):
+        with Server(accept_only) as server:
+            result = self.unhealthy("--timeout", "1s", "--ca-file", self.pki.ca, server.url("https"),
+                                    expect="timeout after 1.0 s during TLS handshake")
+        self.assert_within(result, 1.5)
+
+    def test_missing_or_empty_ca_files_are_named(self):
+        with self.serve(self.pki.leaf) as server:
+            self.unhealthy(server.url("https"), SSL_CERT_FILE="/nonexistent/bundle.pem",
+                           expect="CA bundle /nonexistent/bundle.pem: cannot open")
+            self.unhealthy("--ca-file", "/dev/null", server.url("https"), expect="is not a regular file")
+            empty = os.path.join(self.tmp, "empty.pem")
+            open(empty, "w").close()
+            self.unhealthy("--ca-file", empty, server.url("https"), expect="holds no PEM certificates")
+
+
+class Lean(ProbeCase):
+    def test_https_without_tls_says_so(self):
+        if TLS:
+            self.skipTest("keel was built with TLS (the Tls class covers https)")
+        result = self.unhealthy("https://127.0.0.1:1/")
+        self.assertEqual(result.stdout, "unhealthy: https is not available: keel was built without TLS\n")
+
+
+class BenchServer(ProbeCase):
+    """bench/healthcheck.py measures against keel_health_server: it must answer keel correctly."""
+
+    def start(self, *args):
+        if keel_testing.RUNNER and not keel_testing.under_valgrind():
+            self.skipTest("the server is built for the target architecture, which only the emulator runs")
+        server = subprocess.Popen([SERVER, *args], stdout=subprocess.PIPE, text=True)
+        self.addCleanup(server.stdout.close)
+        self.addCleanup(server.wait, 5)
+        self.addCleanup(server.kill)
+        line = server.stdout.readline()
+        self.assertRegex(line, r"^port \d+$")
+        return int(line.split()[1])
+
+    def test_http(self):
+        port = self.start()
+        self.assertRegex(self.healthy("--expect-body", "ok", f"http://127.0.0.1:{port}/").stdout, r"^healthy: 200 OK in ")
+
+    def test_https_with_full_verification(self):
+        if not TLS:
+            self.skipTest("keel was built without TLS")
+        with tempfile.TemporaryDirectory() as tmp:
+            pki = Pki(tmp)
+            port = self.start("--tls", pki.leaf, pki.key_of(pki.leaf))
+            self.healthy("--ca-file", pki.ca, "--expect-body", "ok", f"https://127.0.0.1:{port}/")
+            self.healthy("--ca-file", pki.ca, f"https://localhost:{port}/")
+
+
+class Scratch(ProbeCase):
+    """A chroot holding only the static keel: no /etc/hosts, no CA bundle, no /tmp, nothing writable,
+    run as nobody (65534)."""
+
+    def setUp(self):
+        if keel_testing.RUNNER or not CHROOT:
+            self.skipTest("needs keel run directly, without emulator or valgrind (the chroot holds nothing but keel)")
+        if "statically linked" not in subprocess.run(["file", "-L", keel_testing.KEEL], capture_output=True,
+                                                     text=True).stdout:
+            self.skipTest("needs a static keel (the chroot has no libc)")
+        self.root = tempfile.mkdtemp(prefix="keel-health-root-")
+        self.addCleanup(shutil.rmtree, self.root, True)
+        shutil.copy(keel_testing.KEEL, os.path.join(self.root, "keel"))
+        os.chmod(self.root, 0o555)
+
+    def add_file(self, path, text):
+        target = os.path.join(self.root, path.lstrip("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.chmod(self.root, 0o755)
+        with open(target, "w") as f:
+            f.write(text)
+        os.chmod(self.root, 0o555)
+
+    def probe(self, *args, **env):
+        started = time.monotonic()
+        result = subprocess.run([CHROOT, "--userspec=65534:65534", self.root, "/keel", "healthcheck", *args],
+                                capture_output=True, text=True, timeout=30, env={"PATH": "/", **env})
+        result.elapsed = time.monotonic() - started
+        self.assertIn(result.returncode, (0, 1), result)
+        self.assertEqual(len(result.stdout.splitlines()), 1, result.stdout + result.stderr)
+        return result
+
+    def test_http_tcp_and_localhost_work_without_hosts_or_bundle(self):
+        with Server(answer(response())) as server:
+            self.healthy(server.url(host="localhost"))
+            self.healthy(server.url())
+            self.healthy(f"tcp://localhost:{server.port}")
+
+    def test_https_without_a_bundle_says_so_unless_insecure(self):
+        if not TLS:
+            self.skipTest("keel was built without TLS")
+        with tempfile.TemporaryDirectory() as tmp:
+            pki = Pki(tmp)
+            with Server(answer(response()), tls=pki.server_context(pki.self_signed)) as server:
+                self.unhealthy(server.url("https"), expect="no CA certificates found")
+                self.healthy("--insecure", server.url("https"))
+
+    def test_names_from_the_image_hosts_file(self):
+        self.add_file("/etc/hosts", "127.0.0.1 app.internal\n")
+        with Server(answer(response())) as server:
+            self.healthy(server.url(host="app.internal"))
+        self.unhealthy(f"http://nowhere.internal:{free_port()}/", "--timeout", "3s", expect="nowhere.internal")
+
+    def test_a_dns_server_that_never_answers_is_cut_off_by_the_deadline(self):
+        self.add_file("/etc/resolv.conf", "nameserver 127.0.0.1\noptions timeout:5 attempts:2\n")
+        try:
+            dns = SilentDns().__enter__()
+        except OSError as error:
+            self.skipTest(f"127.0.0.1:53 is not free here: {error}")
+        try:
+            result = self.unhealthy("--timeout", "1s", "http://db.example:5432/",
+                                    expect="timeout after 1.0 s while resolving db.example")
+        finally:
+            dns.__exit__()
+        self.assert_within(result, 1.5)
+
+
+def setup(options):
+    global TLS, SERVER
+    TLS = options.tls.lower() in ("1", "on", "true", "yes")
+    SERVER = options.server
+
+
+if __name__ == "__main__":
+    keel_testing.main(extra_args=[("--tls", {"default": "1"}), ("--server", {"required": True})], setup=setup)

@@ -1,0 +1,104 @@
+#include <doctest/doctest.h>
+
+#include "healthcheck/url.hpp"
+
+using keel::health::HostKind;
+using keel::health::parse_probe_url;
+using keel::health::Scheme;
+
+TEST_CASE("probe URLs: schemes, hosts, ports and targets") {
+    struct Case {
+        const char* text;
+        Scheme scheme;
+        const char* host;
+        HostKind kind;
+        unsigned port;
+        const char* target;
+    };
+    const Case cases[] = {
+        {"http://127.0.0.1:8080/health", Scheme::http, "127.0.0.1", HostKind::ipv4, 8080, "/health"},
+        {"http://example.com", Scheme::http, "example.com", HostKind::name, 80, "/"},
+        {"HTTPS://Example.COM/a/b?x=1#frag", Scheme::https, "example.com", HostKind::name, 443, "/a/b?x=1"},
+        {"http://[::1]:8080/", Scheme::http, "::1", HostKind::ipv6, 8080, "/"},
+        {"https://[2001:db8::1]/", Scheme::https, "2001:db8::1", HostKind::ipv6, 443, "/"},
+        {"http://h?q", Scheme::http, "h", HostKind::name, 80, "/?q"},
+        {"http://h:/x", Scheme::http, "h", HostKind::name, 80, "/x"},
+        {"tcp://db:5432", Scheme::tcp, "db", HostKind::name, 5432, "/"},
+        {"tcp://[::1]:1/", Scheme::tcp, "::1", HostKind::ipv6, 1, "/"},
+        {"http://my_service.internal:65535", Scheme::http, "my_service.internal", HostKind::name, 65535, "/"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto url = parse_probe_url(c.text);
+        REQUIRE_MESSAGE(url.ok(), url.error());
+        CHECK(url.value().scheme == c.scheme);
+        CHECK(url.value().host == c.host);
+        CHECK(url.value().host_kind == c.kind);
+        CHECK(url.value().port == c.port);
+        CHECK(url.value().target == c.target);
+    }
+}
+
+TEST_CASE("unix:// URLs name an absolute socket path") {
+    const auto url = parse_probe_url("unix:///run/app.sock");
+    REQUIRE(url.ok());
+    CHECK(url.value().scheme == Scheme::unix_socket);
+    CHECK(url.value().socket_path == "/run/app.sock");
+    CHECK(keel::health::host_header(url.value()) == "localhost");
+    CHECK_FALSE(parse_probe_url("unix://run/app.sock").ok());
+    CHECK_FALSE(parse_probe_url("unix://").ok());
+    CHECK_FALSE(parse_probe_url("unix:///" + std::string(107, 'x')).ok());  // sun_path holds 107 + NUL
+    CHECK(parse_probe_url("unix:///" + std::string(106, 'x')).ok());
+}
+
+TEST_CASE("bad URLs say why and quote the input") {
+    struct Case {
+        const char* text;
+        const char* why;
+    };
+    const Case cases[] = {
+        {"127.0.0.1:8080", "expected http://"},
+        {"ftp://h/", "scheme must be"},
+        {"http://", "no host"},
+        {"http:///x", "no host"},
+        {"http://:80/", "no host"},
+        {"http://h:0/", "port must be"},
+        {"http://h:65536/", "port must be"},
+        {"http://h:80x/", "port must be"},
+        {"http://h:-1/", "port must be"},
+        {"http://h:000080/", "port must be"},
+        {"http://::1:80/", "needs brackets"},
+        {"http://[::1/", "unterminated"},
+        {"http://[1.2.3.4]/", "not an IPv6 address"},
+        {"http://[::1]x/", "after ']'"},
+        {"http://user:pw@h/", "not supported"},
+        {"http://h%41/", "invalid character"},
+        {"tcp://h", "needs a port"},
+        {"tcp://h:1/x", "no path"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto url = parse_probe_url(c.text);
+        REQUIRE_FALSE(url.ok());
+        CHECK(url.error().find(c.why) != std::string::npos);
+        CHECK(url.error().find(std::string("'") + c.text + "'") != std::string::npos);
+    }
+    // Controls and spaces are refused without being echoed (the output is one line).
+    for (const char* text : {"http://h/a b", "http://h/\r\nX: y", "http://h/\x7f"}) {
+        const auto url = parse_probe_url(text);
+        REQUIRE_FALSE(url.ok());
+        CHECK(url.error().find('\n') == std::string::npos);
+    }
+    CHECK_FALSE(parse_probe_url("http://" + std::string(254, 'a') + "/").ok());
+    CHECK_FALSE(parse_probe_url("http://h/" + std::string(9000, 'a')).ok());
+}
+
+TEST_CASE("host_port and host_header bracket IPv6 and drop default ports") {
+    auto parsed = [](const char* text) { return parse_probe_url(text).value(); };
+    CHECK(keel::health::host_port(parsed("http://[::1]:8080/")) == "[::1]:8080");
+    CHECK(keel::health::host_port(parsed("https://example.com/")) == "example.com:443");
+    CHECK(keel::health::host_header(parsed("https://example.com/")) == "example.com");
+    CHECK(keel::health::host_header(parsed("http://[::1]/")) == "[::1]");
+    CHECK(keel::health::host_header(parsed("http://h:8080/")) == "h:8080");
+    CHECK(keel::health::scheme_name(Scheme::unix_socket) == "unix");
+}
