@@ -1,7 +1,10 @@
 """Fault injection: resource limits, signal storms, orphan floods, kills at awkward moments.
 Each test prints one FIGURE line (docs/reliability.md is built from them)."""
 
+import concurrent.futures
 import os
+import random
+import re
 import signal
 import subprocess
 import sys
@@ -9,6 +12,8 @@ import time
 import unittest
 
 import keel_testing
+from broken_responses import broken_response, valid_response
+from health_servers import Server, answer
 from test_supervisor import Session, children_of, keel_cmd, read_file, recorded, wait_for
 
 PAYLOAD = None
@@ -117,6 +122,77 @@ class Faults(unittest.TestCase):
         code, _, _ = session.wait(timeout=10)
         self.assertEqual(code, 128 + signal.SIGKILL)
         figure("sigkill_after_sigterm", exit=code)
+
+    def probe(self, url, *args, timeout="2s", **extra_env):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("KEEL_", "SSL_CERT"))}
+        env.update(extra_env)
+        started = time.monotonic()
+        result = keel_testing.run_keel("healthcheck", "--timeout", timeout, *args, url, env=env, timeout=30,
+                                       errors="replace")
+        return result, time.monotonic() - started
+
+    def test_probe_under_descriptor_limits_3_to_16(self):
+        # Every limit gives one line and exit 0/1; the lowest ones fail cleanly naming the cause.
+        saved = keel_testing.RUNNER
+        self.addCleanup(setattr, keel_testing, "RUNNER", saved)
+        outcomes = {}
+        with Server(answer(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")) as server:
+            for limit in range(3, 17):
+                keel_testing.RUNNER = ["prlimit", f"--nofile={limit}"] + saved
+                result, _ = self.probe(server.url())
+                outcomes[limit] = (result.returncode, result.stdout, result.stderr)
+        sanitizer_failed = False
+        checked = {}
+        for limit, (code, out, err) in outcomes.items():
+            if out == "" and ("error while loading shared libraries" in err or "runtime error:" in err):
+                # The dev build's own machinery, not keel: its dynamic loader cannot open the
+                # sanitizer libraries, or UBSan's vptr check cannot get the pipe it probes memory
+                # with. The static release build runs every limit.
+                sanitizer_failed = True
+                continue
+            self.assertIn(code, (0, 1), f"nofile={limit}: {out!r} {err!r}")
+            self.assertEqual(len(out.splitlines()), 1, f"nofile={limit}: {out!r}")
+            checked[limit] = (code, out)
+        self.assertEqual(checked[16][0], 0, outcomes[16])
+        starved = [out for code, out in checked.values() if code == 1]
+        if not sanitizer_failed:
+            self.assertTrue(starved, outcomes)
+        for out in starved:
+            self.assertIn("no file descriptors available", out)
+        lowest = min(limit for limit, (code, _) in checked.items() if code == 0)
+        figure("probe_nofile", limits="3..16", lowest_healthy_limit=lowest, starved_message=repr(starved[0].strip() if starved else "(sanitizer build: not reached)"))
+
+    def test_a_thousand_broken_http_responses(self):
+        # Each probe asks for /r/N and gets response N, so probes can run side by side.
+        seed = int(os.environ.get("KEEL_BROKEN_RESPONSES_SEED", random.randrange(2**32)))
+        rng = random.Random(seed)
+        cases = [(valid_response(rng)) for _ in range(300)] + [(broken_response(rng), None) for _ in range(1000)]
+
+        def serve(conn, server):
+            request = server.receive(conn)
+            match = re.match(rb"GET /r/(\d+) ", request)
+            if match:
+                conn.sendall(cases[int(match.group(1))][0])
+
+        verdicts = {0: 0, 1: 0}
+        slowest = 0.0
+        with Server(serve) as server, concurrent.futures.ThreadPoolExecutor(4) as pool:
+            started = time.monotonic()
+            runs = pool.map(lambda i: self.probe(server.url(path=f"/r/{i}"), timeout="1s"), range(len(cases)))
+            for index, ((result, elapsed), (raw, healthy)) in enumerate(zip(runs, cases)):
+                where = f"seed {seed}, case {index}: {raw[:300]!r} -> {result!r}"
+                self.assertIn(result.returncode, (0, 1), where)
+                self.assertEqual(len(result.stdout.splitlines()), 1, where)
+                self.assertRegex(result.stdout, r"^(healthy|unhealthy): ", where)
+                self.assertLess(elapsed, 1.5, where)  # the 1 s deadline plus process start
+                if healthy is not None:
+                    self.assertEqual(result.returncode, 0 if healthy else 1, where)
+                if healthy is None:
+                    verdicts[result.returncode] += 1
+                slowest = max(slowest, elapsed)
+            total = time.monotonic() - started
+        figure("broken_http_responses", seed=seed, broken=1000, healthy=verdicts[0], unhealthy=verdicts[1],
+               valid_checked=300, slowest_probe=f"{slowest:.3f}s", total=f"{total:.1f}s")
 
 
 if __name__ == "__main__":
