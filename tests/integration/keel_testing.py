@@ -18,6 +18,8 @@ def main(extra_args=(), setup=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--keel", required=True)
     parser.add_argument("--emulator", default="")
+    parser.add_argument("--no-skip", action="store_true",
+                        help="a skipped case fails the run (CI: the environment must provide what it needs)")
     for name, kwargs in extra_args:
         parser.add_argument(name, **kwargs)
     OPTIONS, rest = parser.parse_known_args()
@@ -29,7 +31,13 @@ def main(extra_args=(), setup=None):
         RUNNER[0] = shutil.which(RUNNER[0]) or RUNNER[0]
     if setup:
         setup(OPTIONS)
-    unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
+    program = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False)
+    result = program.result
+    if OPTIONS.no_skip and result.skipped:
+        for case, reason in result.skipped:
+            sys.stderr.write(f"FAILED: skipped under --no-skip: {case.id()}: {reason}\n")
+        sys.exit(1)
+    sys.exit(0 if result.wasSuccessful() else 1)
 
 
 def under_valgrind():

@@ -1,0 +1,526 @@
+"""keel end to end in real containers: the FROM scratch image of Dockerfile.example, built from local
+files only (no registry), run with --network=none on a Docker engine (the one DOCKER_HOST reaches, or a
+private dockerd from scripts/start-docker), compared with the same app as PID 1 without an init and
+under Docker's own --init (tini), then keel as Docker's --init and under podman (runc).
+
+The app takes its switches by signal, so no network is needed: SIGUSR1 toggles /health between 200
+and 503, SIGUSR2 spawns $ORPHANS orphans (see examples/app). Container processes are read from the
+host's /proc (scratch has no ps). Without an engine every case here is skipped with the reason."""
+
+import hashlib
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+import keel_testing  # noqa: E402
+import container_testing as ct  # noqa: E402
+
+APP = None          # the example app, static
+CONTEXT = None      # build context with prebuilt/ for Dockerfile.example
+ENGINE = None       # the Docker engine every class but KeelAsDockerInit and Podman uses
+ENGINE_SKIP = None  # why there is none
+IMAGES = {}         # role -> tag on ENGINE
+MEASURED = {}       # what the summary prints at the end
+TAG = f"keel-e2e-{os.getpid()}"
+PRIVATE_DIR = "/tmp/keel-e2e-docker"
+INIT_DIR = "/tmp/keel-e2e-docker-init"
+# Health probing fast enough for a test: the image's own HEALTHCHECK says 10 s.
+FAST_HEALTH = ("--health-interval=500ms", "--health-timeout=3s", "--health-retries=2", "--health-start-period=0s")
+
+# Dockerfile.example's line a test image leaves out to show keel's preflight refusing the image.
+CA_BUNDLE_LINE = "COPY --from=base /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n"
+# Small images beside Dockerfile.example's, FROM scratch too.
+DYNAMIC_DOCKERFILE = """FROM scratch
+COPY prebuilt/rootfs/ /
+COPY prebuilt/keel /keel
+COPY dynamic-app /app
+ENV TZ=UTC
+ENTRYPOINT ["/keel", "--"]
+CMD ["/app"]
+"""
+PLAIN_DOCKERFILE = """FROM scratch
+COPY prebuilt/app /app
+ENTRYPOINT ["/app"]
+"""
+
+
+def setUpModule():
+    global APP, CONTEXT
+    target_dir = keel_testing.OPTIONS.app_target_dir or os.path.join(ct.ROOT, "build", "e2e-app")
+    APP = keel_testing.OPTIONS.app or ct.build_app(target_dir)
+    CONTEXT = ct.make_context(keel_testing.KEEL, APP)
+    shutil.copy("/bin/true", os.path.join(CONTEXT, "dynamic-app"))
+    with open(ct.DOCKERFILE_EXAMPLE) as f:
+        example = f.read()
+    assert CA_BUNDLE_LINE in example, f"Dockerfile.example has no line {CA_BUNDLE_LINE!r}"
+    ct.write_dockerfile(CONTEXT, "Dockerfile.no-ca", example.replace(CA_BUNDLE_LINE, ""))
+    ct.write_dockerfile(CONTEXT, "Dockerfile.dynamic", DYNAMIC_DOCKERFILE)
+    ct.write_dockerfile(CONTEXT, "Dockerfile.plain", PLAIN_DOCKERFILE)
+
+
+def tearDownModule():
+    if ENGINE is not None:
+        ENGINE.sweep(list(IMAGES.values()))
+        ENGINE.stop()
+    if CONTEXT:
+        shutil.rmtree(CONTEXT, ignore_errors=True)
+    print_summary()
+
+
+def print_summary():
+    if ENGINE_SKIP:
+        # One line CTest's SKIP_REGULAR_EXPRESSION can match: the container cases did not run.
+        sys.stderr.write(f"\nSKIP: container tests: {ENGINE_SKIP}\n")
+    if not MEASURED:
+        return
+    lines = ["", "measured (docker stop -t 10 unless said otherwise):"]
+    for key in sorted(MEASURED):
+        lines.append(f"  {key:<58} {MEASURED[key]}")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def build(engine, role, dockerfile, *args):
+    tag = f"{TAG}-{role}"
+    engine.docker("build", "-q", "-f", os.path.join(CONTEXT, dockerfile), "--label", ct.LABEL,
+                  "-t", tag, *args, CONTEXT, timeout=300)
+    return tag
+
+
+def example_image_args():
+    return ("--build-arg", "APP_FROM=app-prebuilt", "--build-arg", "KEEL_FROM=keel-prebuilt",
+            "--build-arg", "FILES_FROM=files-prebuilt")
+
+
+def engine():
+    """The shared engine and its images, made on first use; SkipTest (with the reason) without one."""
+    global ENGINE, ENGINE_SKIP
+    if ENGINE_SKIP:
+        raise unittest.SkipTest(ENGINE_SKIP)
+    if ENGINE is None:
+        try:
+            ENGINE = ct.start_engine("--no-install", "--dir", PRIVATE_DIR)
+        except unittest.SkipTest as skip:
+            ENGINE_SKIP = str(skip)
+            raise
+        start = time.monotonic()
+        IMAGES["example"] = build(ENGINE, "example", "Dockerfile", *example_image_args())
+        IMAGES["no-ca"] = build(ENGINE, "no-ca", "Dockerfile.no-ca", *example_image_args())
+        IMAGES["dynamic"] = build(ENGINE, "dynamic", "Dockerfile.dynamic")
+        IMAGES["plain"] = build(ENGINE, "plain", "Dockerfile.plain")
+        MEASURED["image builds (4, local context)"] = f"{time.monotonic() - start:.1f} s"
+    if len(IMAGES) < 4:
+        raise AssertionError(f"an image failed to build earlier; built: {sorted(IMAGES)}")
+    return ENGINE
+
+
+class AppOnHost(unittest.TestCase):
+    """The example app's HTTP API, run directly on the host (no container needed)."""
+
+    def setUp(self):
+        self.process = subprocess.Popen([APP], env={"PORT": "0", "ORPHANS": "5"}, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(self.stop)
+        first = self.process.stdout.readline()  # "app: listening on 0.0.0.0:PORT (...)"
+        match = re.match(r"app: listening on 0\.0\.0\.0:(\d+) ", first)
+        self.assertTrue(match, f"the app did not start: {first!r}")
+        self.port = int(match.group(1))
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate(timeout=10)
+
+    def status(self, method, path, body=None):
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method, data=body)
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    def test_health_admin_and_tasks(self):
+        self.assertEqual(self.status("GET", "/health"), 200)
+        self.assertEqual(self.status("POST", "/admin/fail"), 200)
+        self.assertEqual(self.status("GET", "/health"), 503)
+        self.assertEqual(self.status("POST", "/admin/recover"), 200)
+        self.assertEqual(self.status("GET", "/health"), 200)
+        self.assertEqual(self.status("POST", "/api/tasks", b"write the e2e suite"), 201)
+        self.assertEqual(self.status("GET", "/api/tasks"), 200)
+        self.assertEqual(self.status("POST", "/admin/orphans?n=3"), 200)
+        self.assertEqual(self.status("POST", "/admin/orphans?n=x"), 400)
+        self.assertEqual(self.status("DELETE", "/health"), 405)
+        self.assertEqual(self.status("GET", "/nope"), 404)
+
+    def test_signals_are_logged_and_term_exits_0(self):
+        self.process.send_signal(signal.SIGHUP)
+        self.process.send_signal(signal.SIGUSR1)
+        ct.wait_for(lambda: self.status("GET", "/health") == 503, 5, "SIGUSR1 to switch /health to 503")
+        self.process.send_signal(signal.SIGTERM)
+        output, _ = self.process.communicate(timeout=10)
+        self.assertEqual(self.process.returncode, 0, output)
+        for line in ("received SIGHUP (1)", "received SIGUSR1 (10): failing=true", "received SIGTERM (15)"):
+            self.assertIn(line, output)
+
+
+class ContainerCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.engine = engine()
+
+    def start_app(self, image_role, *command, options=()):
+        """Runs an image of the app and waits until it listens; returns (container, host pid of PID 1)."""
+        container = self.engine.run(IMAGES[image_role], *command, options=options, test=self)
+        self.engine.wait_log(container, "app: listening")
+        pid = self.engine.pid(container)
+        if ct.proc_status(pid) is None:
+            self.skipTest(f"the engine's processes are not in this host's /proc (pid {pid})")
+        return container, pid
+
+    def app_process(self, init_pid):
+        children = ct.children_of(init_pid)
+        self.assertEqual([c["Name"] for c in children], ["app"], "PID 1 has exactly one child, the app")
+        return children[0]
+
+    def count_zombies_after_orphans(self, container, init_pid, expect_reaped):
+        self.engine.docker("kill", "-s", "USR2", container, timeout=20)
+        self.engine.wait_log(container, "app: orphans: spawned 200 (all forked)")
+        if expect_reaped:
+            ct.wait_for(lambda: not ct.zombies(init_pid), 10, "every orphan to be reaped")
+            return 0
+        # Nothing reaps them: give a would-be reaper time, then count.
+        time.sleep(1)
+        return len(ct.zombies(init_pid))
+
+
+class KeelInTheExampleImage(ContainerCase):
+    """Dockerfile.example's image: ENTRYPOINT ["/keel", "-u", "appuser", "--"], CMD ["/app"]."""
+
+    def test_keel_is_pid1_and_the_app_runs_as_uid_10000(self):
+        _, pid = self.start_app("example")
+        keel = ct.proc_status(pid)
+        self.assertEqual(keel["Name"], "keel")
+        self.assertEqual(ct.namespace_pid(keel), 1)
+        app = self.app_process(pid)
+        self.assertEqual(app["Uid"].split(), ["10000"] * 4)
+        self.assertEqual(app["Gid"].split(), ["10000"] * 4)
+        self.assertEqual(app["CapEff"], "0000000000000000")
+        # keel dropped too: nothing in the container keeps root.
+        self.assertEqual(keel["Uid"].split(), ["10000"] * 4)
+
+    def test_health_goes_starting_healthy_unhealthy_healthy(self):
+        container, _ = self.start_app("example", options=FAST_HEALTH)
+        seen = []
+
+        def reach(state, timeout=20):
+            def current():
+                status = self.engine.inspect(container, "{{.State.Health.Status}}")
+                if not seen or seen[-1] != status:
+                    seen.append(status)
+                return status == state
+            try:
+                ct.wait_for(current, timeout, f"health {state!r}")
+            except AssertionError:
+                last = self.engine.inspect(container, "{{range .State.Health.Log}}{{.ExitCode}}: {{.Output}}|{{end}}")
+                self.fail(f"health never became {state!r}; states seen {seen}; probe log: {last}")
+
+        seen.append(self.engine.inspect(container, "{{.State.Health.Status}}"))
+        self.assertEqual(seen[0], "starting")
+        reach("healthy")
+        self.engine.docker("kill", "-s", "USR1", container, timeout=20)  # the app answers 503 now
+        reach("unhealthy")
+        self.engine.docker("kill", "-s", "USR1", container, timeout=20)
+        reach("healthy")
+        self.assertEqual(seen, ["starting", "healthy", "unhealthy", "healthy"])
+
+    def test_docker_stop_is_prompt_and_returns_the_app_status(self):
+        container, _ = self.start_app("example")
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: keel, app handles TERM"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(container), 0)
+        self.assertIn("received SIGTERM (15): exiting with 0", self.engine.logs(container))
+
+    def test_app_without_term_handler_stops_promptly_with_143(self):
+        container, _ = self.start_app("example", "/app", "--default-term")
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: keel, app without TERM handler"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+
+    def test_app_ignoring_term_is_killed_after_the_stop_timeout(self):
+        container, _ = self.start_app("example", "/app", "--ignore-term")
+        elapsed = self.engine.timed_stop(container, 1)
+        MEASURED["stop -t 1: keel, app ignores TERM"] = f"{elapsed:.2f} s"
+        self.assertGreaterEqual(elapsed, 1.0)
+        self.assertIn("received SIGTERM (15): ignored", self.engine.logs(container))
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGKILL)
+
+    def test_200_orphans_leave_no_zombie(self):
+        container, pid = self.start_app("example", options=("-e", "ORPHANS=200"))
+        self.assertEqual(self.count_zombies_after_orphans(container, pid, expect_reaped=True), 0)
+        MEASURED["zombies after 200 orphans: keel"] = 0
+        self.assertEqual([c["Name"] for c in ct.children_of(pid)], ["app"])
+
+    def test_hup_reaches_the_app(self):
+        container, _ = self.start_app("example")
+        self.engine.docker("kill", "-s", "HUP", container, timeout=20)
+        self.engine.wait_log(container, "app: received SIGHUP (1)")
+        self.assertTrue(self.engine.inspect(container, "{{.State.Running}}") == "true")
+
+    def test_docker_wait_returns_the_app_exit_code(self):
+        container, _ = self.start_app("example", "/app", "--exit-code", "7")
+        self.engine.docker("kill", "-s", "TERM", container, timeout=20)
+        self.assertEqual(self.engine.exit_code(container), 7)
+
+    def test_killed_app_gives_128_plus_n(self):
+        container, pid = self.start_app("example")
+        os.kill(int(self.app_process(pid)["Pid"]), signal.SIGKILL)  # as the OOM killer would
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGKILL)
+        container, _ = self.start_app("example", "/app", "--default-term")
+        self.engine.docker("kill", "-s", "TERM", container, timeout=20)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+
+
+    def test_kubernetes_example_settings(self):
+        # examples/kubernetes.yaml's container settings mapped onto docker run: uid 10000 from the
+        # runtime (keel has nothing to drop), read-only root, no capabilities, no new privileges, /tmp
+        # from a tmpfs (the emptyDir), the manifest's command and env (KEEL_REQUIRE with tmp).
+        pod, container = kubernetes_example()
+        pod_security, security = pod["securityContext"], container["securityContext"]
+        user = pod_security["runAsUser"]
+        options = ["--user", f"{user}:{pod_security.get('runAsGroup', user)}", "--entrypoint", container["command"][0]]
+        if security.get("readOnlyRootFilesystem"):
+            options.append("--read-only")
+        for capability in security["capabilities"]["drop"]:
+            options += ["--cap-drop", capability]
+        if security.get("allowPrivilegeEscalation") is False:
+            options += ["--security-opt", "no-new-privileges"]
+        for mount in container.get("volumeMounts", []):
+            options += ["--tmpfs", mount["mountPath"]]
+        for item in container.get("env", []):
+            options += ["-e", f"{item['name']}={item['value']}"]
+        command = container["command"][1:] + container.get("args", [])
+        running, pid = self.start_app("example", *command, options=options)
+        keel = ct.proc_status(pid)
+        self.assertEqual((keel["Name"], ct.namespace_pid(keel)), ("keel", 1))
+        app = self.app_process(pid)
+        for process in (keel, app):
+            self.assertEqual(process["Uid"].split(), [str(user)] * 4)
+            self.assertEqual(process["CapBnd"], "0000000000000000")
+            self.assertEqual(process["NoNewPrivs"], "1")
+        elapsed = self.engine.timed_stop(running, 10)
+        MEASURED["stop: keel with the Kubernetes example's settings"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(running), 0)
+
+
+def kubernetes_example():
+    """(pod spec, first container) of examples/kubernetes.yaml."""
+    try:
+        import yaml
+    except ImportError:
+        raise unittest.SkipTest("PyYAML is missing: apt-get install python3-yaml")
+    with open(os.path.join(ct.ROOT, "examples", "kubernetes.yaml")) as f:
+        pod = yaml.safe_load(f)["spec"]["template"]["spec"]
+    return pod, pod["containers"][0]
+
+
+class KeelRefusesABrokenImage(ContainerCase):
+    def run_to_exit(self, image_role):
+        container = self.engine.run(IMAGES[image_role], test=self)
+        return self.engine.exit_code(container), self.engine.logs(container)
+
+    def test_missing_ca_bundle_exits_1_naming_the_file_and_the_fix(self):
+        code, logs = self.run_to_exit("no-ca")
+        self.assertEqual(code, 1, logs)
+        self.assertIn("keel: ca-certs: no CA certificates found", logs)
+        self.assertIn("/etc/ssl/certs/ca-certificates.crt", logs)
+        self.assertIn("fix: COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/", logs)
+        self.assertNotIn("app: listening", logs)
+
+    def test_dynamic_app_exits_126_naming_the_missing_interpreter(self):
+        code, logs = self.run_to_exit("dynamic")
+        self.assertEqual(code, 126, logs)
+        self.assertIn("/app: cannot run: it is dynamically linked and its ELF interpreter "
+                      "/lib64/ld-linux-x86-64.so.2 is not in this image", logs)
+
+
+class WithoutKeel(ContainerCase):
+    """The same app with no init (the app is PID 1) and under `docker run --init` (tini)."""
+
+    def start_plain(self, *command, init=False):
+        try:
+            return self.start_app("plain", *command, options=("--init",) if init else ())
+        except AssertionError as error:
+            if init and "docker-init" in str(error):
+                self.skipTest(f"this engine has no docker-init for --init: {error}")
+            raise
+
+    def test_app_as_pid1_handling_term_stops_promptly(self):
+        # A handler installed: the kernel delivers SIGTERM to PID 1, so no init is needed for this.
+        container, _ = self.start_plain()
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: no init, app handles TERM"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+
+    def test_app_as_pid1_without_term_handler_waits_the_full_timeout(self):
+        # Default action as PID 1: the kernel drops SIGTERM; docker stop waits, then SIGKILLs.
+        container, _ = self.start_plain("--default-term")
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: no init, app without TERM handler"] = f"{elapsed:.2f} s"
+        self.assertGreaterEqual(elapsed, 9.5)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGKILL)
+
+    def test_app_as_pid1_leaves_200_zombies(self):
+        container, pid = self.start_plain()
+        count = self.count_zombies_after_orphans(container, pid, expect_reaped=False)
+        MEASURED["zombies after 200 orphans: no init"] = count
+        self.assertGreaterEqual(count, 200)
+
+    def test_docker_init_tini(self):
+        container, pid = self.start_plain("--default-term", init=True)
+        self.assertEqual(ct.proc_status(pid)["Name"], "docker-init")
+        self.assertEqual(self.count_zombies_after_orphans(container, pid, expect_reaped=True), 0)
+        MEASURED["zombies after 200 orphans: docker --init (tini)"] = 0
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: docker --init (tini), app without TERM handler"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+
+
+class KeelAsDockerInit(ContainerCase):
+    """A second engine started with --init-path=keel: `docker run --init` on an image without keel
+    runs `/sbin/docker-init -- /app`, i.e. keel as PID 1."""
+
+    @classmethod
+    def setUpClass(cls):
+        engine()  # skips like the others when no engine can run at all
+        cls.engine = ct.start_engine("--no-install", "--init-path", os.path.abspath(keel_testing.KEEL),
+                                     "--dir", INIT_DIR, reuse_default=False)
+        cls.image = build(cls.engine, "plain", "Dockerfile.plain")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.engine.sweep([cls.image])
+        cls.engine.stop()
+
+    def start_app(self, *command, options=()):
+        # The plain image has no CA bundle, so keel's default preflight would refuse to start.
+        container = self.engine.run(self.image, *command, test=self,
+                                    options=("--init", "-e", "KEEL_REQUIRE=none", *options))
+        self.engine.wait_log(container, "app: listening")
+        pid = self.engine.pid(container)
+        if ct.proc_status(pid) is None:
+            self.skipTest(f"the engine's processes are not in this host's /proc (pid {pid})")
+        return container, pid
+
+    def test_keel_is_pid1_with_dockers_argv(self):
+        _, pid = self.start_app()
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            self.assertEqual(f.read().split(b"\0")[:-1], [b"/sbin/docker-init", b"--", b"/app"])
+        with open(f"/proc/{pid}/exe", "rb") as running, open(keel_testing.KEEL, "rb") as built:
+            self.assertEqual(hashlib.sha256(running.read()).hexdigest(), hashlib.sha256(built.read()).hexdigest())
+        self.assertEqual(ct.namespace_pid(ct.proc_status(pid)), 1)
+        self.app_process(pid)
+
+    def test_stop_orphans_signals_and_exit_codes(self):
+        container, pid = self.start_app("--default-term")
+        self.engine.docker("kill", "-s", "HUP", container, timeout=20)
+        self.engine.wait_log(container, "app: received SIGHUP (1)")
+        self.assertEqual(self.count_zombies_after_orphans(container, pid, expect_reaped=True), 0)
+        MEASURED["zombies after 200 orphans: keel as docker --init"] = 0
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: keel as docker --init, app without TERM handler"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+        container, _ = self.start_app("--exit-code", "5")
+        self.engine.docker("kill", "-s", "TERM", container, timeout=20)
+        self.assertEqual(self.engine.exit_code(container), 5)
+
+    def test_without_ca_bundle_keels_preflight_refuses(self):
+        container = self.engine.run(self.image, test=self, options=("--init",))
+        self.assertEqual(self.engine.exit_code(container), 1)
+        self.assertIn("keel: ca-certs: no CA certificates found", self.engine.logs(container))
+
+
+class Podman(unittest.TestCase):
+    """The example image under podman (runc), loaded with `docker save | podman load`; private
+    storage under a temporary directory."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.docker = engine()
+        if shutil.which("podman") is None:
+            raise unittest.SkipTest("podman is not installed (apt-get install podman)")
+        cls.root = tempfile.mkdtemp(prefix="keel-e2e-podman-")
+        cls.base = ["podman", "--root", f"{cls.root}/storage", "--runroot", f"{cls.root}/run",
+                    "--tmpdir", f"{cls.root}/tmp", "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
+                    "--events-backend", "file", "--runtime", shutil.which("runc") or "runc"]
+        saved = subprocess.run([cls.docker.client, "save", IMAGES["example"]], capture_output=True, timeout=120,
+                               env=dict(os.environ, DOCKER_HOST=cls.docker.host))
+        if saved.returncode != 0:
+            raise AssertionError(f"docker save failed: {saved.stderr.decode()}")
+        loaded = subprocess.run(cls.base + ["load"], input=saved.stdout, capture_output=True, timeout=120)
+        if loaded.returncode != 0:
+            raise AssertionError(f"podman load failed: {loaded.stderr.decode()}")
+        cls.image = f"localhost/{IMAGES['example']}:latest"
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run(cls.base + ["rm", "-af", "-t", "0"], capture_output=True, timeout=120)
+        subprocess.run(cls.base + ["rmi", "-af"], capture_output=True, timeout=120)
+        with open("/proc/self/mounts") as f:
+            mounts = [line.split()[1] for line in f if line.split()[1].startswith(cls.root + "/")]
+        for mount in sorted(mounts, reverse=True):
+            subprocess.run(["umount", "-l", mount], capture_output=True, timeout=30)
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def podman(self, *args, timeout=60):
+        result = subprocess.run(self.base + list(args), capture_output=True, text=True, timeout=timeout)
+        self.assertEqual(result.returncode, 0, f"podman {' '.join(args)}: {result.stderr}")
+        return result.stdout.strip()
+
+    def limits(self):
+        # podman asks for nofile 1048576 (and nproc up to 32768 on its own); without CAP_SYS_RESOURCE
+        # runc cannot raise them above this process's hard limits, so ask for those.
+        nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        nproc = min(resource.getrlimit(resource.RLIMIT_NPROC)[1], 32768)
+        return ("--ulimit", f"nofile={nofile}:{nofile}", "--ulimit", f"nproc={nproc}:{nproc}")
+
+    def test_keel_under_podman(self):
+        container = self.podman("run", "-d", "--network=none", *self.limits(), self.image)
+        self.addCleanup(subprocess.run, self.base + ["rm", "-f", "-t", "0", container], capture_output=True,
+                        timeout=60)
+        ct.wait_for(lambda: "app: listening" in self.podman("logs", container), 15, "the app to listen")
+        pid = int(self.podman("inspect", "-f", "{{.State.Pid}}", container))
+        keel = ct.proc_status(pid)
+        self.assertEqual((keel["Name"], ct.namespace_pid(keel)), ("keel", 1))
+        children = ct.children_of(pid)
+        self.assertEqual([(c["Name"], c["Uid"].split()[0]) for c in children], [("app", "10000")])
+        self.podman("kill", "-s", "HUP", container)
+        ct.wait_for(lambda: "app: received SIGHUP (1)" in self.podman("logs", container), 10, "SIGHUP in the log")
+        start = time.monotonic()
+        self.podman("stop", "-t", "10", container, timeout=70)
+        elapsed = time.monotonic() - start
+        MEASURED["stop: keel under podman (runc), app handles TERM"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.podman("inspect", "-f", "{{.State.ExitCode}}", container), "0")
+
+
+if __name__ == "__main__":
+    keel_testing.main(extra_args=[
+        ("--app", dict(default="", help="a prebuilt static examples/app (default: cargo build)")),
+        ("--app-target-dir", dict(default="", help="CARGO_TARGET_DIR for examples/app (default build/e2e-app)")),
+    ])
