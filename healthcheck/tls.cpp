@@ -27,15 +27,6 @@ std::string no_ca_message() {
            ", /etc/ssl/certs): use --ca-file PATH, or --insecure to skip verification";
 }
 
-// read_small_file sizes its buffer by its limit, not by the file: ask for no more than the file
-// holds (8 MiB of zeroed memory would cost more than the whole handshake). A file that grows
-// between the two calls is refused as too large, which is right for a CA bundle.
-std::size_t bundle_read_limit(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode) || info.st_size < 0) return max_bundle_size;
-    return std::min(static_cast<std::size_t>(info.st_size), max_bundle_size);
-}
-
 bool is_directory(const std::string& path) {
     struct stat info {};
     return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
@@ -100,7 +91,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
 }
 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
-    const auto text = sys::read_small_file(path, bundle_read_limit(path));
+    const auto text = sys::read_small_file(path, max_bundle_size);
     if (!text) return fail(label + ": " + text.error());
     index_ = CaIndex::build(text.value());
     ERR_clear_error();  // ASN1_get_object queues an error for every malformed block it met

@@ -20,7 +20,9 @@ namespace {
 
 // Debian's full bundle is ~220 KB; anything past this is not a CA bundle.
 constexpr std::size_t bundle_limit = std::size_t{8} * 1024 * 1024;
-constexpr std::size_t chunk_size = std::size_t{64} * 1024;
+// Small: the first certificate of a bundle is a couple of KiB, and a large chunk costs a
+// large allocation (mmap + munmap) at every start.
+constexpr std::size_t chunk_size = std::size_t{8} * 1024;
 constexpr std::size_t max_dir_entries = 10000;
 constexpr const char* fix_line = "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/";
 

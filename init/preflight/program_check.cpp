@@ -14,12 +14,16 @@
 namespace keel::init {
 namespace {
 
-// The first executable_head_size bytes of path (fewer for a small file); empty if unreadable.
-std::vector<unsigned char> read_head(const std::string& path) {
+// Headers and PT_INTERP of ordinary executables fit in the first page; only a file whose
+// headers reach further is read again, up to executable_head_size.
+constexpr std::size_t first_read_size = 4096;
+
+// The first `size` bytes of path (fewer for a small file); empty if unreadable.
+std::vector<unsigned char> read_head(const std::string& path, std::size_t size) {
     std::vector<unsigned char> head;
     const sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (!fd.valid()) return head;
-    head.resize(executable_head_size);
+    head.resize(size);
     std::size_t filled = 0;
     while (filled < head.size()) {
         const ssize_t n = ::read(fd.get(), head.data() + filled, head.size() - filled);
@@ -39,7 +43,9 @@ bool exists(const std::string& path) {
 }  // namespace
 
 std::optional<ProgramLookupFailure> check_program_interpreter(const std::string& path) {
-    const auto format = inspect_executable(read_head(path));
+    auto head = read_head(path, first_read_size);
+    auto format = inspect_executable(head);
+    if (!format.ok() && head.size() == first_read_size) format = inspect_executable(read_head(path, executable_head_size));
     if (!format.ok() || format.value().interpreter.empty() || exists(format.value().interpreter)) {
         return std::nullopt;  // malformed files are left for the kernel to refuse
     }

@@ -163,6 +163,22 @@ class StartFailures(unittest.TestCase):
             self.assertEqual(result.returncode, 126, result.stderr)
             self.assertIn(f"/app: cannot run: it is dynamically linked and its ELF interpreter {loader} "
                           "is not in this image", result.stderr)
+            # The same binary with its program header table moved past the first page, which keel
+            # reads first: it must read further rather than miss the interpreter.
+            with open("/bin/true", "rb") as f:
+                image = bytearray(f.read())
+            phoff = int.from_bytes(image[32:40], "little")
+            table = image[phoff:phoff + int.from_bytes(image[54:56], "little") * int.from_bytes(image[56:58], "little")]
+            image += b"\0" * (-len(image) % 8)
+            self.assertLess(len(image) + len(table), 64 * 1024, "/bin/true grew past keel's 64 KiB head read")
+            image[32:40] = max(len(image), 4096).to_bytes(8, "little")
+            image += table
+            with open(os.path.join(root, "app"), "wb") as f:
+                f.write(image)
+            result = subprocess.run(["chroot", root, "/keel", "--", "/app"], capture_output=True, text=True,
+                                    timeout=30)
+            self.assertEqual(result.returncode, 126, result.stderr)
+            self.assertIn(f"ELF interpreter {loader} is not in this image", result.stderr)
 
 
 class Forwarding(unittest.TestCase):
