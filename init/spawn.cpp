@@ -18,7 +18,7 @@ extern char** environ;
 namespace keel::init {
 namespace {
 
-// Runs in the forked child: only async-signal-safe calls until execve.
+// Runs in the vforked child, on keel's memory: system calls only, no allocation, no return.
 [[noreturn]] void exec_in_child(const char* path, char* const* argv, int foreground_tty, int error_pipe) {
     ::setpgid(0, 0);
     if (foreground_tty >= 0) {
@@ -53,7 +53,7 @@ int read_exec_error(int fd) {
 }  // namespace
 
 SpawnResult spawn_child(const SpawnRequest& request) {
-    // Everything the child needs is built before fork: no allocation after it.
+    // Everything the child needs is built before vfork: no allocation after it.
     std::vector<char*> argv;
     argv.reserve(request.argv.size() + 1);
     for (const auto& arg : request.argv) argv.push_back(const_cast<char*>(arg.c_str()));
@@ -66,13 +66,19 @@ SpawnResult spawn_child(const SpawnRequest& request) {
     sys::UniqueFd read_end(pipe_fds[0]);
     sys::UniqueFd write_end(pipe_fds[1]);
 
-    const pid_t pid = ::fork();
+    // vfork: the child borrows keel's memory until execve instead of copying its page tables,
+    // which was a fifth of keel's start-up time. Safe here because the child only makes system
+    // calls on data prepared above and never returns (execve or _exit); keel's signals are all
+    // blocked, so no handler can run on the shared stack; and the child's sigaction calls change
+    // its own dispositions only (no CLONE_SIGHAND).
+    const pid_t pid = ::vfork();
     if (pid < 0) {
-        return {-1, 1, std::string("cannot start ") + request.path + ": fork() failed: " + std::strerror(errno)};
+        return {-1, 1, std::string("cannot start ") + request.path + ": vfork() failed: " + std::strerror(errno)};
     }
     if (pid == 0) exec_in_child(request.path.c_str(), argv.data(), request.foreground_tty, write_end.get());
 
-    // Also from the parent, so the group exists before keel signals it, whichever runs first.
+    // The child has exec'd or exited by now (vfork suspends keel until then) and made its own
+    // group first; this fails with EACCES after the exec and is kept for an exec that failed.
     ::setpgid(pid, pid);
     write_end.reset();
     const int exec_error = read_exec_error(read_end.get());

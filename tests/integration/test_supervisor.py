@@ -314,7 +314,7 @@ class Limits(unittest.TestCase):
                 *keel_cmd("--", "/bin/true")]
         result = subprocess.run(argv, capture_output=True, text=True, timeout=30)
         self.assertEqual(result.returncode, 1, result.stderr)
-        self.assertIn("fork() failed: Resource temporarily unavailable", result.stderr)
+        self.assertIn("vfork() failed: Resource temporarily unavailable", result.stderr)
 
 
 class Reaping(unittest.TestCase):
