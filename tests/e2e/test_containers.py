@@ -203,6 +203,16 @@ class ContainerCase(unittest.TestCase):
         time.sleep(1)
         return len(ct.zombies(init_pid))
 
+    def check_init_reaps_and_stops(self, container, init_pid, init_name):
+        """An init in front of an app without a TERM handler: orphans reaped, docker stop prompt
+        (the app dies of the forwarded SIGTERM: 143)."""
+        self.assertEqual(self.count_zombies_after_orphans(container, init_pid, expect_reaped=True), 0)
+        MEASURED[f"zombies after 200 orphans: {init_name}"] = 0
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED[f"stop: {init_name}, app without TERM handler"] = f"{elapsed:.2f} s"
+        self.assertLess(elapsed, 1.0)
+        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+
 
 class KeelInTheExampleImage(ContainerCase):
     """Dockerfile.example's image: ENTRYPOINT ["/keel", "-u", "appuser", "--"], CMD ["/app"]."""
@@ -392,12 +402,7 @@ class WithoutKeel(ContainerCase):
     def test_docker_init_tini(self):
         container, pid = self.start_plain("--default-term", init=True)
         self.assertEqual(ct.proc_status(pid)["Name"], "docker-init")
-        self.assertEqual(self.count_zombies_after_orphans(container, pid, expect_reaped=True), 0)
-        MEASURED["zombies after 200 orphans: docker --init (tini)"] = 0
-        elapsed = self.engine.timed_stop(container, 10)
-        MEASURED["stop: docker --init (tini), app without TERM handler"] = f"{elapsed:.2f} s"
-        self.assertLess(elapsed, 1.0)
-        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+        self.check_init_reaps_and_stops(container, pid, "docker --init (tini)")
 
 
 class KeelAsDockerInit(ContainerCase):
@@ -439,12 +444,7 @@ class KeelAsDockerInit(ContainerCase):
         container, pid = self.start_app("--default-term")
         self.engine.docker("kill", "-s", "HUP", container, timeout=20)
         self.engine.wait_log(container, "app: received SIGHUP (1)")
-        self.assertEqual(self.count_zombies_after_orphans(container, pid, expect_reaped=True), 0)
-        MEASURED["zombies after 200 orphans: keel as docker --init"] = 0
-        elapsed = self.engine.timed_stop(container, 10)
-        MEASURED["stop: keel as docker --init, app without TERM handler"] = f"{elapsed:.2f} s"
-        self.assertLess(elapsed, 1.0)
-        self.assertEqual(self.engine.exit_code(container), 128 + signal.SIGTERM)
+        self.check_init_reaps_and_stops(container, pid, "keel as docker --init")
         container, _ = self.start_app("--exit-code", "5")
         self.engine.docker("kill", "-s", "TERM", container, timeout=20)
         self.assertEqual(self.engine.exit_code(container), 5)
