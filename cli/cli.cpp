@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <sstream>
 
 #include "cli/argv_split.hpp"
 #include "common/env_options.hpp"
@@ -73,7 +74,14 @@ spdlog::level::level_enum to_level(const std::string& name) {
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& keel_args) {
     if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
         // --help and --version arrive as "errors" that CLI11 prints itself.
-        return app.exit(error);
+        // Into strings, not CLI11's default std::cout/std::cerr: nothing else uses iostreams, and
+        // referencing them links libc++'s iostream initialiser into every start.
+        std::ostringstream out;
+        std::ostringstream err;
+        const int code = app.exit(error, out, err);
+        std::fputs(out.str().c_str(), stdout);
+        std::fputs(err.str().c_str(), stderr);
+        return code;
     }
     std::fprintf(stderr, "keel: %s%s\nRun 'keel --help' for usage.\n", error.what(),
                  env_origin_of_error(app, error.what(), keel_args).c_str());
