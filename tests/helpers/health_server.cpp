@@ -99,7 +99,14 @@ SSL_CTX* make_tls_context(const char* cert, const char* key) {
 void serve_tls(SSL_CTX* context, int fd) {
     SSL* ssl = SSL_new(context);
     if (ssl == nullptr) return;
-    SSL_set_fd(ssl, fd);
+    // A file-descriptor BIO: keel's OpenSSL is built no-sock (no SSL_set_fd), and read/write on
+    // a connected socket is all this server needs.
+    BIO* bio = BIO_new_fd(fd, BIO_NOCLOSE);
+    if (bio == nullptr) {
+        SSL_free(ssl);
+        return;
+    }
+    SSL_set_bio(ssl, bio, bio);
     if (SSL_accept(ssl) == 1 && read_request_head([ssl](char* data, int size) { return SSL_read(ssl, data, size); })) {
         SSL_write(ssl, reply.data(), static_cast<int>(reply.size()));
         SSL_shutdown(ssl);

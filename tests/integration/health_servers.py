@@ -181,8 +181,9 @@ commonName = supplied
 class Pki:
     """A test CA and server certificates, made with the openssl CLI in `directory`.
 
-    leaf: localhost, 127.0.0.1, ::1, signed by the CA; wrong_host: only wrong.example; expired:
-    localhost, valid only in January 2020; self_signed: localhost, 127.0.0.1, ::1, no CA."""
+    leaf: localhost, 127.0.0.1, ::1, signed by the CA (P-256 key); rsa_leaf: the same names with an
+    RSA 2048 key; wrong_host: only wrong.example; expired: localhost, valid only in January 2020;
+    self_signed: localhost, 127.0.0.1, ::1, no CA."""
 
     def __init__(self, directory):
         self.dir = directory
@@ -199,6 +200,7 @@ class Pki:
                       "-addext", "keyUsage=critical,keyCertSign,cRLSign")
         local = "DNS:localhost,IP:127.0.0.1,IP:::1"
         self.leaf = self._issue("leaf", local)
+        self.rsa_leaf = self._issue("rsa-leaf", local, algorithm="RSA")
         self.wrong_host = self._issue("wrong", "DNS:wrong.example")
         self.expired = self._issue("expired", local, dates=("20200101000000Z", "20200131000000Z"))
         self.self_signed = self._path("self.pem")
@@ -212,13 +214,14 @@ class Pki:
     def _openssl(self, *args):
         subprocess.run(["openssl", *args], check=True, capture_output=True, timeout=60)
 
-    def _key(self, name):
+    def _key(self, name, algorithm="EC"):
         path = self._path(name + ".key")
-        self._openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", path)
+        options = ["-pkeyopt", "ec_paramgen_curve:P-256"] if algorithm == "EC" else ["-pkeyopt", "rsa_keygen_bits:2048"]
+        self._openssl("genpkey", "-algorithm", algorithm, *options, "-out", path)
         return path
 
-    def _issue(self, name, san, dates=None):
-        key, csr, cert = self._key(name), self._path(name + ".csr"), self._path(name + ".pem")
+    def _issue(self, name, san, dates=None, algorithm="EC"):
+        key, csr, cert = self._key(name, algorithm), self._path(name + ".csr"), self._path(name + ".pem")
         self._openssl("req", "-new", "-key", key, "-out", csr, "-subj", "/CN=" + name,
                       "-addext", f"subjectAltName={san}")
         validity = ["-startdate", dates[0], "-enddate", dates[1]] if dates else ["-days", "3"]
@@ -226,12 +229,25 @@ class Pki:
                       "-in", csr, "-out", cert, "-notext", *validity)
         return cert
 
+    def dh_params(self):
+        """RFC 7919's ffdhe2048 group, for a server that offers finite-field DHE."""
+        path = self._path("dh.pem")
+        if not os.path.exists(path):
+            self._openssl("genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", path)
+        return path
+
     def key_of(self, cert):
         return cert[:-len(".pem")] + ".key"
 
-    def server_context(self, cert, tls10_only=False):
+    def server_context(self, cert, tls10_only=False, tls12_ciphers=None):
+        """tls12_ciphers: TLS 1.2 only, with just these cipher suites (OpenSSL names)."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, self.key_of(cert))
+        if tls12_ciphers:
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
+            context.set_ciphers(tls12_ciphers)
+            if "DHE-" in tls12_ciphers.replace("ECDHE-", ""):
+                context.load_dh_params(self.dh_params())
         if tls10_only:
             # Debian's OpenSSL refuses TLS 1.0 at its default security level; the test server
             # lowers it only for itself.

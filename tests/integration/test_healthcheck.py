@@ -281,6 +281,25 @@ class Tls(ProbeCase):
             self.unhealthy(server.url("https"), SSL_CERT_DIR=os.path.join(self.tmp, "nowhere"),
                            expect="is not a directory")
 
+    def test_rsa_and_ecdsa_servers_over_tls13_and_tls12(self):
+        cases = [
+            (self.pki.rsa_leaf, None),
+            (self.pki.rsa_leaf, "ECDHE-RSA-AES128-GCM-SHA256"),
+            (self.pki.rsa_leaf, "ECDHE-RSA-AES256-GCM-SHA384"),
+            (self.pki.rsa_leaf, "ECDHE-RSA-CHACHA20-POLY1305"),
+            (self.pki.leaf, "ECDHE-ECDSA-AES128-GCM-SHA256"),
+            (self.pki.leaf, "ECDHE-ECDSA-CHACHA20-POLY1305"),
+        ]
+        for cert, ciphers in cases:
+            with self.subTest(cert=os.path.basename(cert), ciphers=ciphers):
+                with self.serve(cert, tls12_ciphers=ciphers) as server:
+                    self.healthy("--ca-file", self.pki.ca, server.url("https"))
+
+    def test_a_server_offering_only_finite_field_dhe_fails_the_handshake(self):
+        # keel's OpenSSL is built without DH (no-dh): every current server offers ECDHE.
+        with self.serve(self.pki.rsa_leaf, tls12_ciphers="DHE-RSA-AES128-GCM-SHA256") as server:
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https"), expect="TLS handshake with")
+
     def test_self_signed_fails_by_default_and_passes_with_insecure_or_ca_file(self):
         with self.serve(self.pki.self_signed) as server:
             self.unhealthy(server.url("https"), SSL_CERT_FILE=self.bundle,
