@@ -13,9 +13,19 @@ bool all_digits(std::string_view text) {
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
+// The Dockerfile-level fix, as the preflight checks give one: a scratch image has no account
+// files unless its author copies them in, and a number needs none.
+std::string fix_for(std::string_view what, std::string_view name) {
+    if (what == "user") {
+        return "; fix: add a line '" + std::string(name) + ":x:10000:10000::/:/sbin/nologin' to the image's /etc/passwd, "
+               "or give a number (-u 10000)";
+    }
+    return "; fix: add a line '" + std::string(name) + ":x:10000:' to the image's /etc/group, or give a number (-u USER:10000)";
+}
+
 Error unreadable(const AccountFile& file, std::string_view what, std::string_view name) {
     return fail(file.path + ": " + file.read_error + " (needed to resolve " + std::string(what) + " " +
-                quoted(name) + ")");
+                quoted(name) + ")" + fix_for(what, name));
 }
 
 template <typename Parsed>
@@ -35,7 +45,7 @@ Result<std::uint32_t> resolve_group(std::string_view group_spec, const AccountFi
     const auto parsed = parse_group(*group.content);
     note_malformed(parsed, group, identity);
     const GroupEntry* entry = find_group(parsed.entries, group_spec);
-    if (entry == nullptr) return fail("group " + quoted(group_spec) + " not found in " + group.path);
+    if (entry == nullptr) return fail("group " + quoted(group_spec) + " not found in " + group.path + fix_for("group", group_spec));
     return entry->gid;
 }
 
@@ -73,7 +83,7 @@ Result<Identity> resolve_identity(const UserSpec& spec, const AccountFile& passw
     } else {
         if (!users) return unreadable(passwd, "user", spec.user);
         entry = find_user(users->entries, spec.user);
-        if (entry == nullptr) return fail("user " + quoted(spec.user) + " not found in " + passwd.path);
+        if (entry == nullptr) return fail("user " + quoted(spec.user) + " not found in " + passwd.path + fix_for("user", spec.user));
         identity.uid = entry->uid;
     }
     identity.gid = entry != nullptr ? entry->gid : identity.uid;

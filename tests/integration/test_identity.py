@@ -88,7 +88,7 @@ class ScratchImage(unittest.TestCase):
 
     def test_unknown_user_and_group(self):
         self.assert_refused(self.run_keel("-u", "ghost", "--", "/payload", "ids"),
-                            "user 'ghost' not found in /etc/passwd")
+                            "user 'ghost' not found in /etc/passwd; fix: add a line 'ghost:x:10000:10000::/:/sbin/nologin'")
         self.assert_refused(self.run_keel("-u", "app:ghosts", "--", "/payload", "ids"),
                             "group 'ghosts' not found in /etc/group")
 

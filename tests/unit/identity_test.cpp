@@ -65,13 +65,17 @@ TEST_CASE("bare numeric uid: allowed without a passwd entry, like Kubernetes run
 
 TEST_CASE("errors name the file and the entry") {
     CHECK(resolve_identity(parse_user_spec("ghost").value(), passwd, group).error() ==
-          "user 'ghost' not found in /etc/passwd");
+          "user 'ghost' not found in /etc/passwd; fix: add a line 'ghost:x:10000:10000::/:/sbin/nologin' to the "
+          "image's /etc/passwd, or give a number (-u 10000)");
     CHECK(resolve_identity(parse_user_spec("app:ghosts").value(), passwd, group).error() ==
-          "group 'ghosts' not found in /etc/group");
+          "group 'ghosts' not found in /etc/group; fix: add a line 'ghosts:x:10000:' to the image's /etc/group, or "
+          "give a number (-u USER:10000)");
     CHECK(resolve_identity(parse_user_spec("app").value(), missing_passwd, group).error() ==
-          "/etc/passwd: cannot open: No such file or directory (needed to resolve user 'app')");
+          "/etc/passwd: cannot open: No such file or directory (needed to resolve user 'app'); fix: add a line "
+          "'app:x:10000:10000::/:/sbin/nologin' to the image's /etc/passwd, or give a number (-u 10000)");
     CHECK(resolve_identity(parse_user_spec("app:web").value(), passwd, missing_group).error() ==
-          "/etc/group: cannot open: No such file or directory (needed to resolve group 'web')");
+          "/etc/group: cannot open: No such file or directory (needed to resolve group 'web'); fix: add a line "
+          "'web:x:10000:' to the image's /etc/group, or give a number (-u USER:10000)");
 }
 
 TEST_CASE("malformed lines become debug notes") {
