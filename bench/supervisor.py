@@ -396,28 +396,30 @@ def machine():
 
 
 def plot(inits, path):
-    try:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        return False
-    keys = [c for c in COLUMNS if c[0] in ("size", "wakeups", "hwm", "overhead", "reap", "sig", "sig_pinned_p99")]
-    fig, axes = plt.subplots(len(keys), 1, figsize=(8, 2.2 * len(keys)))
-    names = [i.name for i in inits]
-    for ax, (key, title, _) in zip(axes, keys):
+    """Horizontal bar charts, one per metric, as a dependency-free SVG (keel orange, peers blue)."""
+    keys = [c for c in COLUMNS if c[0] in ("size", "wakeups", "hwm", "overhead", "reap", "sig", "sig_pinned")]
+    label_w, bar_w, row_h, title_h, gap = 150, 420, 16, 22, 14
+    panel_h = title_h + row_h * len(inits) + gap
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{panel_h * len(keys)}" '
+           'font-family="sans-serif" font-size="11">', '<rect width="100%" height="100%" fill="white"/>']
+    for panel, (key, title, fmt) in enumerate(keys):
+        top = panel * panel_h
+        out.append(f'<text x="4" y="{top + 15}" font-weight="bold">{title}, lower is better</text>')
         values = [i.metrics.get(key) for i in inits]
-        colors = ["tab:orange" if n == "keel" else "tab:blue" for n in names]
-        ax.barh(names, [v or 0 for v in values], color=colors)
-        for row, v in enumerate(values):
-            if v is None:
-                ax.text(0, row, " n/a", va="center", fontsize=8)
-        ax.set_title(title + " — lower is better", fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.invert_yaxis()
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
+        largest = max((v for v in values if v is not None), default=0) or 1
+        for row, (init, value) in enumerate(zip(inits, values)):
+            y = top + title_h + row * row_h
+            out.append(f'<text x="{label_w - 6}" y="{y + 11}" text-anchor="end">{init.name}</text>')
+            if value is None:
+                out.append(f'<text x="{label_w + 4}" y="{y + 11}">n/a</text>')
+                continue
+            width = max(1, round(bar_w * value / largest))
+            color = "#e8842c" if init.name == "keel" else "#4a79b8"
+            out.append(f'<rect x="{label_w}" y="{y + 2}" width="{width}" height="{row_h - 4}" fill="{color}"/>')
+            out.append(f'<text x="{label_w + width + 4}" y="{y + 11}">{fmt.format(value)}</text>')
+    out.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(out) + "\n")
     return True
 
 
@@ -483,11 +485,9 @@ def main():
         measure_orphans(inits, exes["orphans"], settings["reps"])
         measure_signals(inits, exes["siglat"], settings["signals"])
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
-    png = os.path.join(os.path.dirname(os.path.abspath(args.out)), "supervisor.png")
-    if plot(inits, png):
-        settings["plot"] = os.path.basename(png)
-    else:
-        log("matplotlib not importable: no plot")
+    image = os.path.join(os.path.dirname(os.path.abspath(args.out)), "supervisor.svg")
+    plot(inits, image)
+    settings["plot"] = os.path.basename(image)
     body = report(inits, args, base, settings)
     print(body, flush=True)
     replace_section(args.out, "supervisor-bench", "Supervisor against its peers", body)
