@@ -2,7 +2,7 @@
 // A PEM CA bundle indexed by certificate subject, so that verifying one chain decodes only the
 // certificates that chain needs: Debian's bundle holds ~140 roots, and handing all of them to
 // OpenSSL (what curl does) costs more than the rest of a local probe. Pure: bytes in, spans out.
-// Compiled only with TLS: the DER headers are read with OpenSSL's ASN1_get_object.
+// PEM, base64 and the DER walk to each subject are the preflight's (init/preflight/certificates).
 
 #include <cstddef>
 #include <span>
@@ -10,10 +10,6 @@
 #include <vector>
 
 namespace keel::health {
-
-// The subject Name of a DER certificate (its SEQUENCE tag and length included, as
-// X509_NAME_get0_der returns it), or an empty span when `der` is not a certificate.
-std::span<const unsigned char> certificate_subject(std::span<const unsigned char> der);
 
 class CaIndex {
 public:

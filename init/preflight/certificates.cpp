@@ -105,14 +105,17 @@ std::optional<std::vector<unsigned char>> decode_base64(std::string_view text) {
     return out;
 }
 
-Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned char> der) {
+namespace {
+
+// tbsCertificate's fields up to and including the issuer checked, `field` left at the validity.
+Result<std::span<const unsigned char>> tbs_fields_after_issuer(std::span<const unsigned char> der, std::size_t& field) {
     std::size_t pos = 0;
     const auto certificate = read_element(der, pos);
     if (!certificate || certificate->tag != 0x30) return fail("not a DER certificate (outer SEQUENCE)");
     std::size_t inner = 0;
     const auto tbs = read_element(certificate->value, inner);
     if (!tbs || tbs->tag != 0x30) return fail("no tbsCertificate");
-    std::size_t field = 0;
+    field = 0;
     auto next = [&]() { return read_element(tbs->value, field); };
     auto element = next();
     if (element && element->tag == 0xa0) element = next();          // [0] version
@@ -121,7 +124,16 @@ Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned 
         element = next();
         if (!element || element->tag != 0x30) return fail(std::string("no ") + name);
     }
-    const auto validity = next();
+    return tbs->value;
+}
+
+}  // namespace
+
+Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned char> der) {
+    std::size_t field = 0;
+    const auto tbs = tbs_fields_after_issuer(der, field);
+    if (!tbs) return fail(tbs.error());
+    const auto validity = read_element(tbs.value(), field);
     if (!validity || validity->tag != 0x30) return fail("no validity");
     std::size_t times = 0;
     const auto not_before = read_element(validity->value, times);
@@ -130,6 +142,18 @@ Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned 
     const auto end = not_after ? parse_time(*not_after) : std::nullopt;
     if (!begin || !end) return fail("bad validity time");
     return CertificateValidity{*begin, *end};
+}
+
+std::span<const unsigned char> certificate_subject(std::span<const unsigned char> der) {
+    std::size_t field = 0;
+    const auto tbs = tbs_fields_after_issuer(der, field);
+    if (!tbs) return {};
+    const auto validity = read_element(tbs.value(), field);
+    if (!validity || validity->tag != 0x30) return {};
+    const std::size_t start = field;
+    const auto subject = read_element(tbs.value(), field);
+    if (!subject || subject->tag != 0x30) return {};
+    return tbs.value().subspan(start, field - start);  // tag and length included
 }
 
 std::string format_date(std::int64_t epoch_seconds) {

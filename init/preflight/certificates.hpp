@@ -29,6 +29,11 @@ struct CertificateValidity {
 // signature, issuer, validity SEQUENCE { notBefore, notAfter }, ... }, ... }.
 Result<CertificateValidity> parse_certificate_validity(std::span<const unsigned char> der);
 
+// The subject Name of a DER certificate, its SEQUENCE tag and length included (as OpenSSL's
+// X509_NAME_get0_der gives it), or an empty span when `der` is not a certificate. The CA index
+// of keel healthcheck finds issuers by it.
+std::span<const unsigned char> certificate_subject(std::span<const unsigned char> der);
+
 // "2031-05-17" for reports.
 std::string format_date(std::int64_t epoch_seconds);
 

@@ -8,9 +8,10 @@
 #include <openssl/x509.h>
 
 #include "healthcheck/ca_index.hpp"
+#include "init/preflight/certificates.hpp"
 
 using keel::health::CaIndex;
-using keel::health::certificate_subject;
+using keel::init::certificate_subject;
 
 namespace {
 
