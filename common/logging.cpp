@@ -1,10 +1,13 @@
 #include "common/logging.hpp"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 #include <memory>
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/sink.h>
 
 namespace keel {
 namespace {
@@ -19,20 +22,48 @@ std::string_view level_word(spdlog::level::level_enum level) {
     }
 }
 
-template <LogFormat line_format>
-class LineFormatter final : public spdlog::formatter {
+// Formats each message as one keel line and writes it to stderr in a single write(2): no stdio
+// buffer to lose on _exit, and lines from keel and the app it supervises never interleave
+// mid-line.
+class StderrLineSink final : public spdlog::sinks::sink {
 public:
-    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    void use_format(LogFormat format) { format_ = format; }
+
+    void log(const spdlog::details::log_msg& msg) override {
         const std::string_view payload(msg.payload.data(), msg.payload.size());
-        const std::string line = line_format == LogFormat::json
-                                     ? format_json_log_line(msg.level, msg.time, payload)
-                                     : format_text_log_line(msg.level, payload);
-        dest.append(line.data(), line.data() + line.size());
+        const std::string line = format_ == LogFormat::json ? format_json_log_line(msg.level, msg.time, payload)
+                                                            : format_text_log_line(msg.level, payload);
+        write_to_stderr(line);
     }
-    [[nodiscard]] std::unique_ptr<spdlog::formatter> clone() const override {
-        return std::make_unique<LineFormatter>();
+    void flush() override {}
+    // keel formats lines itself (use_format); spdlog patterns are never set on this sink.
+    void set_pattern(const std::string& /*pattern*/) override {}
+    void set_formatter(std::unique_ptr<spdlog::formatter> /*formatter*/) override {}
+
+private:
+    static void write_to_stderr(const std::string& line) {
+        std::size_t done = 0;
+        while (done < line.size()) {
+            const ssize_t written = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
+            if (written < 0 && errno == EINTR) continue;
+            if (written <= 0) return;  // stderr is gone: nowhere left to report that
+            done += static_cast<std::size_t>(written);
+        }
     }
+
+    LogFormat format_ = LogFormat::text;
 };
+
+struct Logging {
+    Logging() { logger.set_level(spdlog::level::warn); }
+    std::shared_ptr<StderrLineSink> sink = std::make_shared<StderrLineSink>();
+    spdlog::logger logger{"keel", sink};
+};
+
+Logging& logging() {
+    static Logging instance;
+    return instance;
+}
 
 }  // namespace
 
@@ -91,18 +122,11 @@ std::string format_json_log_line(spdlog::level::level_enum level,
     return line;
 }
 
+spdlog::logger& logger() { return logging().logger; }
+
 void setup_logging(spdlog::level::level_enum level, LogFormat format) {
-    auto sink = std::make_shared<spdlog::sinks::stderr_sink_st>();
-    if (format == LogFormat::json) {
-        sink->set_formatter(std::make_unique<LineFormatter<LogFormat::json>>());
-    } else {
-        sink->set_formatter(std::make_unique<LineFormatter<LogFormat::text>>());
-    }
-    auto logger = std::make_shared<spdlog::logger>("keel", std::move(sink));
-    logger->set_level(level);
-    // Errors are rare and must never be lost to buffering before an exit.
-    logger->flush_on(spdlog::level::debug);
-    spdlog::set_default_logger(std::move(logger));
+    logging().sink->use_format(format);
+    logging().logger.set_level(level);
 }
 
 }  // namespace keel

@@ -13,7 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
+#include "common/logging.hpp"
 
 #include "init/descendants.hpp"
 #include "init/exit_status.hpp"
@@ -51,9 +51,9 @@ bool image_passes_checks(const SupervisorConfig& config) {
     for (const CheckResult& result : run_checks(config.requirements, Depth::quick)) {
         if (result.status != CheckStatus::fail) continue;
         if (config.warn_only) {
-            spdlog::warn("{}", describe_failure(result));
+            log::warn("{}", describe_failure(result));
         } else {
-            spdlog::error("{}", describe_failure(result));
+            log::error("{}", describe_failure(result));
             passed = false;
         }
     }
@@ -80,7 +80,7 @@ private:
         signals_.async_read_some(asio::buffer(pending_), [this](boost::system::error_code ec, std::size_t bytes) {
             if (ec) {
                 // Nothing may kill PID 1 but its child's exit: log, and keep what can still run.
-                if (ec != asio::error::operation_aborted) spdlog::error("reading signals failed: {}", ec.message());
+                if (ec != asio::error::operation_aborted) log::error("reading signals failed: {}", ec.message());
                 return;
             }
             for (std::size_t i = 0; i < bytes / sizeof(signalfd_siginfo); ++i) on_signal(static_cast<int>(pending_[i].ssi_signo));
@@ -102,21 +102,21 @@ private:
 
     void forward(int signal) {
         if (phase_ != Phase::running) {
-            spdlog::debug("{} received after the program exited: not forwarded", signal_name(signal));
+            log::debug("{} received after the program exited: not forwarded", signal_name(signal));
             return;
         }
         const int translated = config_.rewrite.translate(signal);
         if (translated == 0) {
-            spdlog::debug("{} dropped (--rewrite)", signal_name(signal));
+            log::debug("{} dropped (--rewrite)", signal_name(signal));
             return;
         }
         const pid_t target = config_.forward_to_process_group ? -child_ : child_;
         if (::kill(target, translated) != 0 && errno != ESRCH) {
-            spdlog::warn("forwarding {} to {} {} failed: {}", signal_name(translated),
+            log::warn("forwarding {} to {} {} failed: {}", signal_name(translated),
                          config_.forward_to_process_group ? "process group" : "pid", child_, std::strerror(errno));
             return;
         }
-        spdlog::debug("forwarded {} as {} to {} {}", signal_name(signal), signal_name(translated),
+        log::debug("forwarded {} as {} to {} {}", signal_name(signal), signal_name(translated),
                       config_.forward_to_process_group ? "process group" : "pid", child_);
     }
 
@@ -130,7 +130,7 @@ private:
                 continue;
             }
             if (pid < 0 && errno == EINTR) continue;
-            if (pid < 0 && errno != ECHILD) spdlog::error("waitpid() failed: {}", std::strerror(errno));
+            if (pid < 0 && errno != ECHILD) log::error("waitpid() failed: {}", std::strerror(errno));
             const bool children_left = pid == 0;
             if (!main_exited_) return;
             if (!children_left) {
@@ -147,7 +147,7 @@ private:
 
     void on_child_changed(pid_t pid, int status) {
         if (pid != child_) {
-            if (!WIFSTOPPED(status)) spdlog::debug("reaped pid {} ({})", pid, describe_wait_status(status));
+            if (!WIFSTOPPED(status)) log::debug("reaped pid {} ({})", pid, describe_wait_status(status));
             return;
         }
         if (WIFSTOPPED(status)) {
@@ -156,7 +156,7 @@ private:
         }
         main_status_ = status;
         main_exited_ = true;
-        spdlog::info("{} (pid {}) {}", config_.command.front(), pid, describe_wait_status(status));
+        log::info("{} (pid {}) {}", config_.command.front(), pid, describe_wait_status(status));
     }
 
     // Job control: the child stopped (Ctrl-Z), so keel stops too and the shell above it gets its
@@ -171,14 +171,14 @@ private:
 
     void start_grace() {
         phase_ = Phase::draining;
-        spdlog::info("other processes remain: sending SIGTERM, SIGKILL in {} ms", config_.grace.count());
+        log::info("other processes remain: sending SIGTERM, SIGKILL in {} ms", config_.grace.count());
         signal_descendants(SIGTERM, child_);
         signal_descendants(SIGCONT, child_);  // a stopped process would never see its SIGTERM
         grace_timer_.expires_after(config_.grace);
         grace_timer_.async_wait([this](boost::system::error_code ec) {
             if (ec || phase_ != Phase::draining) return;
             phase_ = Phase::killing;
-            spdlog::info("grace period over: sending SIGKILL to what is left");
+            log::info("grace period over: sending SIGKILL to what is left");
             signal_descendants(SIGKILL, child_);
             reap();
         });
@@ -209,17 +209,17 @@ int supervise(const SupervisorConfig& config) {
     // afterwards, so "not executable" is judged for the user that will run it.
     if (config.user) {
         if (auto identity = become_user(*config.user); !identity) {
-            spdlog::error("{}", identity.error());
+            log::error("{}", identity.error());
             return exit_keel_failure;
         }
     }
     const ProgramLocation program = locate_program(config.command.front(), std::getenv("PATH"), probe_file);
     if (!program.found()) {
-        spdlog::error("{}", program.failure.message);
+        log::error("{}", program.failure.message);
         return program.failure.exit_code;
     }
     if (auto missing = check_program_interpreter(program.path)) {
-        spdlog::error("{}", missing->message);
+        log::error("{}", missing->message);
         return missing->exit_code;
     }
     if (!image_passes_checks(config)) return exit_keel_failure;
@@ -228,28 +228,28 @@ int supervise(const SupervisorConfig& config) {
     // pending in the signalfd and is forwarded, never lost or acted on by default.
     const sigset_t handled = supervised_signals();
     if (sys::block_signals(handled) != 0) {
-        spdlog::error("rt_sigprocmask() failed: {}", std::strerror(errno));
+        log::error("rt_sigprocmask() failed: {}", std::strerror(errno));
         return exit_keel_failure;
     }
     sys::UniqueFd signal_fd(::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!signal_fd.valid()) {
-        spdlog::error("signalfd() failed: {}", std::strerror(errno));
+        log::error("signalfd() failed: {}", std::strerror(errno));
         return exit_keel_failure;
     }
     if (::getpid() != 1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-        spdlog::warn("prctl(PR_SET_CHILD_SUBREAPER) failed: {}; orphans will not be reaped by keel",
+        log::warn("prctl(PR_SET_CHILD_SUBREAPER) failed: {}; orphans will not be reaped by keel",
                      std::strerror(errno));
     }
 
     const int tty = foreground_terminal();
     const SpawnResult spawned = spawn_child({program.path, config.command, tty});
     if (spawned.pid < 0) {
-        spdlog::error("{}", spawned.error);
+        log::error("{}", spawned.error);
         return spawned.exit_code;
     }
-    spdlog::debug("started {} as pid {}", program.path, spawned.pid);
+    log::debug("started {} as pid {}", program.path, spawned.pid);
     // Keep no directory (and so no mount) busy: the child has its own working directory.
-    if (::chdir("/") != 0) spdlog::debug("chdir(\"/\") failed: {}", std::strerror(errno));
+    if (::chdir("/") != 0) log::debug("chdir(\"/\") failed: {}", std::strerror(errno));
 
     return Supervisor(config, std::move(signal_fd), spawned.pid, tty).run();
 }

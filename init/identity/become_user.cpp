@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include <spdlog/spdlog.h>
+#include "common/logging.hpp"
 
 #include "init/identity/drop.hpp"
 #include "init/sys/read_file.hpp"
@@ -29,7 +29,7 @@ AccountFile read_account_file(const char* path) {
 Result<Identity> resolve_user(const UserSpec& spec) {
     auto identity = resolve_identity(spec, read_account_file(passwd_path), read_account_file(group_path));
     if (identity) {
-        for (const auto& note : identity.value().notes) spdlog::debug("{}", note);
+        for (const auto& note : identity.value().notes) log::debug("{}", note);
     }
     return identity;
 }
@@ -43,7 +43,7 @@ Result<Identity> become_user(const UserSpec& spec) {
     ::setenv("HOME", target.home.c_str(), 1);
     ::setenv("USER", target.user_name.c_str(), 1);
     ::setenv("LOGNAME", target.user_name.c_str(), 1);
-    spdlog::info("running as uid {} gid {} ({} supplementary groups)", target.uid, target.gid, target.groups.size());
+    log::info("running as uid {} gid {} ({} supplementary groups)", target.uid, target.gid, target.groups.size());
     return identity;
 }
 
