@@ -32,11 +32,14 @@ add_library(keel_deps_headers INTERFACE)
 target_include_directories(keel_deps_headers SYSTEM INTERFACE "${_keel_deps_include}")
 
 # Boost.Asio/Beast: no compiled Boost libraries needed. BOOST_DISABLE_CURRENT_LOCATION keeps
-# source paths out of the binary (reproducible bytes, smaller).
+# source paths out of the binary (reproducible bytes, smaller). BOOST_ASIO_HAS_TIMERFD: Asio
+# turns timerfd on only when it sees glibc; without it the epoll loop's idle wait is capped at
+# five minutes, so keel on musl woke up every five minutes for nothing. musl has timerfd.
 add_library(keel_boost INTERFACE)
 target_link_libraries(keel_boost INTERFACE keel_deps_headers)
 target_compile_definitions(keel_boost INTERFACE
-  BOOST_DISABLE_CURRENT_LOCATION BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS)
+  BOOST_DISABLE_CURRENT_LOCATION BOOST_ASIO_NO_DEPRECATED BOOST_ASIO_NO_TS_EXECUTORS
+  BOOST_ASIO_HAS_TIMERFD=1)
 add_library(keel::boost ALIAS keel_boost)
 
 add_library(keel_cli11 INTERFACE)

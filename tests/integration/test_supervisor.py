@@ -307,6 +307,33 @@ class JobControl(unittest.TestCase):
         self.assertEqual(os.waitstatus_to_exitcode(status), 128 + signal.SIGTERM)
 
 
+class Idle(unittest.TestCase):
+    @unittest.skipUnless(os.uname().machine == "x86_64", "reads x86_64 syscall numbers")
+    def test_waits_with_no_timeout(self):
+        """No periodic wakeups: idle keel is blocked in epoll_pwait with timeout -1, not a capped
+        wait (Asio without timerfd caps it at five minutes)."""
+        if keel_testing.RUNNER:
+            self.skipTest("under an emulator /proc shows the emulator's own system calls")
+        session = Session(self, pid1=True)
+        epoll_wait, epoll_pwait = 232, 281
+        infinite = {"0xffffffff", "0xffffffffffffffff"}
+
+        def blocked_call():
+            fields = read_file(f"/proc/{session.keel}/syscall").split()
+            return fields if fields and fields[0] in (str(epoll_wait), str(epoll_pwait)) else None
+
+        fields = wait_for(blocked_call, what="keel to block in epoll")
+        self.assertIn(fields[4], infinite, f"epoll timeout argument: {fields}")
+        before = read_file(f"/proc/{session.keel}/status")
+        time.sleep(1.0)
+        after = read_file(f"/proc/{session.keel}/status")
+        switches = [line for line in before.splitlines() if line.startswith("voluntary_ctxt_switches")]
+        self.assertEqual(switches, [line for line in after.splitlines() if line.startswith("voluntary_ctxt_switches")])
+        session.send(signal.SIGTERM)
+        code, _, err = session.wait()
+        self.assertEqual(code, 0, err)
+
+
 class Limits(unittest.TestCase):
     def test_fork_failure_is_a_clear_error_not_a_hang(self):
         # RLIMIT_NPROC=1 for an unprivileged uid that owns no other process: keel's fork fails.
