@@ -55,7 +55,7 @@ struct FreeBlock {
 };
 
 constexpr std::size_t page_bytes = 4096;
-constexpr std::size_t arena_bytes = 256 * 1024;
+constexpr std::size_t arena_bytes = std::size_t{256} * 1024;
 
 // Held for a handful of pointer operations; keel has at most two threads (the healthcheck's
 // resolver), so yielding is enough when it is taken.
@@ -84,8 +84,8 @@ private:
 struct Heap {
     SpinLock lock;
     FreeBlock* free_lists[class_count] = {};
-    std::uintptr_t arena_next = 0;
-    std::uintptr_t arena_end = 0;
+    char* arena_next = nullptr;
+    char* arena_end = nullptr;
     bool first_arena_used = false;
 };
 
@@ -112,17 +112,17 @@ void* map_pages(std::size_t bytes) {
 // `bytes` (header included) from the current arena, starting a new one when it runs out. The
 // old arena's tail is left unused: it was never touched, so it costs address space, not memory.
 Header* carve(std::size_t bytes) {
-    if (heap.arena_end - heap.arena_next < bytes) {
-        void* arena = nullptr;
+    if (static_cast<std::size_t>(heap.arena_end - heap.arena_next) < bytes) {
+        char* arena = nullptr;
         if (!heap.first_arena_used) {
             heap.first_arena_used = true;
             arena = first_arena;
         } else {
-            arena = map_pages(arena_bytes);
+            arena = static_cast<char*>(map_pages(arena_bytes));
             if (arena == nullptr) return nullptr;
         }
-        heap.arena_next = reinterpret_cast<std::uintptr_t>(arena);
-        heap.arena_end = heap.arena_next + arena_bytes;
+        heap.arena_next = arena;
+        heap.arena_end = arena + arena_bytes;
     }
     auto* header = reinterpret_cast<Header*>(heap.arena_next);
     heap.arena_next += bytes;
@@ -207,6 +207,9 @@ bool is_power_of_two(std::size_t value) { return value != 0 && (value & (value -
 
 }  // namespace
 
+// The parameter names differ from each libc's header's; NOLINT keeps clang-tidy from asking to
+// copy them.
+// NOLINTBEGIN(readability-inconsistent-declaration-parameter-name)
 extern "C" {
 
 void* malloc(std::size_t bytes) { return allocate(bytes); }
@@ -265,3 +268,4 @@ void* aligned_alloc(std::size_t align, std::size_t bytes) {
 std::size_t malloc_usable_size(void* pointer) { return pointer == nullptr ? 0 : usable_size(pointer); }
 
 }  // extern "C"
+// NOLINTEND(readability-inconsistent-declaration-parameter-name)

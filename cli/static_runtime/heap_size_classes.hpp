@@ -13,7 +13,7 @@ namespace keel::heap {
 inline constexpr std::size_t alignment = 16;  // alignof(std::max_align_t) on x86_64 and aarch64
 inline constexpr std::size_t fine_step = 16;
 inline constexpr std::size_t fine_limit = 1024;
-inline constexpr std::size_t largest_small = 64 * 1024;
+inline constexpr std::size_t largest_small = std::size_t{64} * 1024;
 inline constexpr std::size_t fine_class_count = fine_limit / fine_step;
 inline constexpr std::size_t class_count = fine_class_count + 6;  // 2, 4, 8, 16, 32, 64 KiB
 

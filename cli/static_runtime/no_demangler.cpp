@@ -7,6 +7,7 @@
 
 #include <cstddef>
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the ABI's own name
 extern "C" char* __cxa_demangle(const char* /*mangled*/, char* /*buffer*/, std::size_t* /*length*/,
                                 int* status) {
     if (status != nullptr) *status = -2;
