@@ -1,13 +1,20 @@
 #include "cli/cli.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <sstream>
 
 #include "cli/argv_split.hpp"
+#include "cli/global_options.hpp"
 #include "common/env_options.hpp"
 #include "common/logging.hpp"
 #include "healthcheck/healthcheck_cli.hpp"
@@ -17,11 +24,6 @@
 
 namespace keel::cli {
 namespace {
-
-struct GlobalOptions {
-    std::string log_level = "warn";
-    std::string log_format = "text";
-};
 
 std::string version_report() {
     std::string report = "keel ";
@@ -54,22 +56,7 @@ constexpr const char* healthcheck_footer = R"(Exit codes:
 Every long option can also be set through the environment variable shown beside it;
 a flag on the command line wins over the variable.)";
 
-void add_global_options(CLI::App& app, GlobalOptions& global) {
-    app.add_option("--log-level", global.log_level, "keel's own log level")
-        ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
-        ->capture_default_str();
-    app.add_option("--log-format", global.log_format, "text or json lines on stderr")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
-    app.set_version_flag("-V,--version", version_report, "Print version, target, build type and TLS library");
-}
 
-spdlog::level::level_enum to_level(const std::string& name) {
-    if (name == "error") return spdlog::level::err;
-    if (name == "info") return spdlog::level::info;
-    if (name == "debug") return spdlog::level::debug;
-    return spdlog::level::warn;
-}
 
 int report_parse_error(const CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& keel_args) {
     if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
@@ -101,9 +88,37 @@ OptionShape option_shape(const CLI::App& app) {
 }
 
 
+constexpr std::array<std::string_view, 3> subcommand_names = {"healthcheck", "check", "version"};
+
+bool is_keel_variable(const char* entry) { return std::strncmp(entry, "KEEL_", 5) == 0; }
+
+// `keel -- /app` or `keel /app` with no KEEL_* variable set: the usual container entrypoint
+// has nothing to parse, every option keeps its default. Returns PROGRAM and its arguments then,
+// so keel skips building the CLI11 parser (about 45 option objects, and the C++ locale CLI11
+// trims every option name with): a third of keel's start-up. The defaults are the option
+// structs' own (tests/unit/cli_defaults_test.cpp checks the parser leaves them unchanged).
+std::vector<std::string> program_without_keel_options(const std::vector<std::string>& args) {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        if (is_keel_variable(*entry)) return {};
+    }
+    const OptionShape no_options{
+        [](std::string_view /*option*/) { return false; },
+        [](std::string_view word) {
+            return std::find(subcommand_names.begin(), subcommand_names.end(), word) != subcommand_names.end();
+        },
+    };
+    SplitArgs split = split_at_program(args, no_options);
+    return split.keel_args.empty() ? std::move(split.program) : std::vector<std::string>{};
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (std::vector<std::string> program = program_without_keel_options(args); !program.empty()) {
+        apply_global_options(GlobalOptions{});
+        return init::supervise(init::make_supervisor_config(init::SupervisorArgs{}, std::move(program)));
+    }
     CLI::App app{"keel: PID 1 supervisor and health probe for scratch containers.\n"
                  "Usage: keel [OPTIONS] [--] PROGRAM [ARGS...]\n"
                  "       keel SUBCOMMAND [OPTIONS]\n"
@@ -112,12 +127,13 @@ int run(int argc, char** argv) {
     app.footer(footer);
     GlobalOptions global;
     add_global_options(app, global);
+    app.set_version_flag("-V,--version", version_report, "Print version, target, build type and TLS library");
     init::SupervisorArgs supervisor_args;
     init::add_supervisor_options(app, supervisor_args);
 
-    CLI::App* healthcheck = app.add_subcommand("healthcheck", "Probe a URL: exit 0 healthy, 1 unhealthy");
-    CLI::App* check = app.add_subcommand("check", "Report the image's CA bundle, timezone data and basics");
-    CLI::App* version = app.add_subcommand("version", "Print version, target, build type and TLS library");
+    CLI::App* healthcheck = app.add_subcommand(std::string(subcommand_names[0]), "Probe a URL: exit 0 healthy, 1 unhealthy");
+    CLI::App* check = app.add_subcommand(std::string(subcommand_names[1]), "Report the image's CA bundle, timezone data and basics");
+    CLI::App* version = app.add_subcommand(std::string(subcommand_names[2]), "Print version, target, build type and TLS library");
     for (CLI::App* sub : {healthcheck, check, version}) sub->fallthrough();
     std::string check_format = "text";
     check->add_option("--format", check_format, "text: one line per check; json: one object")
@@ -128,7 +144,7 @@ int run(int argc, char** argv) {
     healthcheck->footer(healthcheck_footer);
 
     bind_env_names(app);
-    SplitArgs split = split_at_program(std::vector<std::string>(argv + 1, argv + argc), option_shape(app));
+    SplitArgs split = split_at_program(args, option_shape(app));
     try {
         // CLI11 takes a vector of arguments last-first.
         std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
@@ -136,7 +152,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         return report_parse_error(app, error, split.keel_args);
     }
-    setup_logging(to_level(global.log_level), global.log_format == "json" ? LogFormat::json : LogFormat::text);
+    apply_global_options(global);
 
     if (version->parsed()) {
         std::printf("%s\n", version_report().c_str());

@@ -22,6 +22,7 @@ struct SupervisorArgs {
     std::string user;
     std::string require{default_requirements};
     bool warn_only = false;
+    bool operator==(const SupervisorArgs&) const = default;
 };
 
 // Registers -u/--user, -g/--process-group, --rewrite, --grace, --success-exit on the top-level app, each

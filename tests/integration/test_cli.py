@@ -94,6 +94,13 @@ class BadInput(unittest.TestCase):
         self.assert_usage_error(run_keel("version", env=clean_env(KEEL_LOG_LEVEL="loud")), "loud",
                                 "(from KEEL_LOG_LEVEL)")
 
+    def test_malformed_env_value_with_no_option_on_the_command_line(self):
+        # `keel -- PROGRAM` skips building the parser only while no KEEL_* variable is set.
+        for args in (("--", "true"), ("true",)):
+            with self.subTest(args=args):
+                self.assert_usage_error(run_keel(*args, env=clean_env(KEEL_GRACE="soon")), "soon",
+                                        "(from KEEL_GRACE)")
+
     def test_flag_wins_over_env(self):
         result = run_keel("--log-level", "debug", "version", env=clean_env(KEEL_LOG_LEVEL="loud"))
         self.assertEqual(result.returncode, 0, result.stderr)
