@@ -35,8 +35,10 @@ def main():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KEEL_", "SSL_CERT", "TZ"))}
     bundle = "/etc/ssl/certs/ca-certificates.crt"
 
+    # Both through the option parser: `keel -- /bin/true` alone skips building it, which would
+    # make the difference show that saving instead of the preflight.
     none = f"{args.keel} --require none -- /bin/true"
-    default = f"{args.keel} -- /bin/true"
+    default = f"{args.keel} --require ca-certs,tzdata -- /bin/true"
     check = f"{args.keel} check"
     results = hyperfine([none, default, check, "/bin/true"], args.runs, env)
     ms = {cmd: r["median"] * 1000 for cmd, r in results.items()}
@@ -51,6 +53,7 @@ Bundle: `{bundle}` ({os.path.getsize(bundle):,} bytes): {certs.split(None, 2)[2]
                 f"{results[cmd]['stddev'] * 1000:.3f} ms |" for cmd in (none, default, check, "/bin/true")) + f"""
 
 Default preflight (ca-certs + tzdata) adds **{added * 1000:.0f} µs** to `keel -- /bin/true`
+(the first two rows' difference)
 (goal ≤ 1 ms: {'met' if added <= 1.0 else 'NOT met'}). `keel check` parses the whole bundle in {ms[check]:.2f} ms
 (process start included).
 """
