@@ -4,6 +4,7 @@
 option(KEEL_WERROR "Treat warnings in keel's own code as errors" ON)
 option(KEEL_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 option(KEEL_STRIP "Strip the static release binary" ON)
+option(KEEL_HOT_TEXT "Static binary: start-up functions first (cmake/hot-text.ld)" ON)
 
 add_library(keel_warnings INTERFACE)
 target_compile_options(keel_warnings INTERFACE -Wall -Wextra -Wshadow -Wnon-virtual-dtor

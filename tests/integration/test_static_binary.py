@@ -1,5 +1,7 @@
-"""The release binary is fully static: no ELF interpreter, no dynamic section, no DT_NEEDED."""
+"""The release binary is fully static (no ELF interpreter, no dynamic section, no DT_NEEDED), and its
+start-up code is grouped at the front (cmake/hot-text.ld)."""
 
+import re
 import subprocess
 import unittest
 
@@ -23,6 +25,21 @@ class Static(unittest.TestCase):
         out = subprocess.run(["file", "-L", keel_testing.KEEL], capture_output=True, text=True).stdout
         self.assertIn("statically linked", out)
 
+    def test_start_up_code_comes_first(self):
+        if keel_testing.OPTIONS.hot_text != "1":
+            self.skipTest("built with KEEL_HOT_TEXT=OFF")
+        sections = {}
+        for line in readelf("--section-headers").splitlines():
+            fields = line.replace("[ ", "[").split()
+            if len(fields) > 6 and re.fullmatch(r"\[\d+\]", fields[0]):
+                sections[fields[1]] = (int(fields[3], 16), int(fields[5], 16))
+        self.assertIn(".text.keel_hot", sections)
+        hot_address, hot_size = sections[".text.keel_hot"]
+        self.assertLess(hot_address, sections[".text"][0])
+        # Start files, musl's assembly and static initialisers alone are a few KiB; tens of KiB
+        # mean the listed function names still match this build's sections.
+        self.assertGreater(hot_size, 48 * 1024)
+
 
 if __name__ == "__main__":
-    keel_testing.main()
+    keel_testing.main([("--hot-text", {"default": "0"})])
