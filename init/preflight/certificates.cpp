@@ -1,5 +1,6 @@
 #include "init/preflight/certificates.hpp"
 
+#include <array>
 #include <cstdio>
 #include <string>
 
@@ -78,30 +79,64 @@ std::optional<std::string_view> next_pem_certificate(std::string_view text, std:
     return text.substr(body, end - body);
 }
 
+namespace {
+
+// What each byte means in base64 text: a 6-bit value, or one of these.
+constexpr unsigned char base64_skip = 64;      // whitespace, ignored
+constexpr unsigned char base64_padding = 65;   // '='
+constexpr unsigned char base64_invalid = 255;  // anything else
+
+// A table instead of a chain of range tests: the start-up CA check decodes a whole certificate
+// (about 2,700 characters) at every start, and the chain was half of keel's own instructions there.
+constexpr std::array<unsigned char, 256> base64_classes = [] {
+    std::array<unsigned char, 256> classes{};
+    classes.fill(base64_invalid);
+    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < alphabet.size(); ++i) classes[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
+    for (const char c : {' ', '\n', '\r', '\t'}) classes[static_cast<unsigned char>(c)] = base64_skip;
+    classes['='] = base64_padding;
+    return classes;
+}();
+
+}  // namespace
+
 std::optional<std::vector<unsigned char>> decode_base64(std::string_view text) {
-    std::vector<unsigned char> out;
-    out.reserve(text.size() * 3 / 4);
+    std::vector<unsigned char> out(text.size() * 3 / 4);
+    std::size_t written = 0;
     std::uint32_t buffer = 0;
     int bits = 0, padding = 0;
-    for (const char c : text) {
-        int value;
-        if (c >= 'A' && c <= 'Z') value = c - 'A';
-        else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
-        else if (c >= '0' && c <= '9') value = c - '0' + 52;
-        else if (c == '+') value = 62;
-        else if (c == '/') value = 63;
-        else if (c == '=') { ++padding; continue; }
-        else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
-        else return std::nullopt;
-        if (padding > 0) return std::nullopt;  // data after '='
-        buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<unsigned char>(buffer >> bits));
+    const auto class_at = [&](std::size_t i) { return base64_classes[static_cast<unsigned char>(text[i])]; };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        // Fast path: four alphabet characters on a byte boundary are three bytes (PEM lines are
+        // 64 characters, so nearly all of a certificate goes this way).
+        if (bits == 0 && padding == 0 && i + 4 <= text.size()) {
+            const std::uint32_t a = class_at(i), b = class_at(i + 1), c = class_at(i + 2), d = class_at(i + 3);
+            if ((a | b | c | d) < base64_skip) {
+                const std::uint32_t quad = a << 18 | b << 12 | c << 6 | d;
+                out[written++] = static_cast<unsigned char>(quad >> 16);
+                out[written++] = static_cast<unsigned char>(quad >> 8);
+                out[written++] = static_cast<unsigned char>(quad);
+                i += 3;
+                continue;
+            }
+        }
+        const unsigned char value = class_at(i);
+        if (value < base64_skip) {
+            if (padding > 0) return std::nullopt;  // data after '='
+            buffer = (buffer << 6) | value;
+            bits += 6;
+            if (bits >= 8) {
+                bits -= 8;
+                out[written++] = static_cast<unsigned char>(buffer >> bits);
+            }
+        } else if (value == base64_padding) {
+            ++padding;
+        } else if (value == base64_invalid) {
+            return std::nullopt;
         }
     }
     if (padding > 2 || bits >= 6) return std::nullopt;
+    out.resize(written);
     return out;
 }
 

@@ -2,6 +2,10 @@
 
 #include <fstream>
 #include <iterator>
+#include <optional>
+#include <string_view>
+#include <vector>
+#include <cstdint>
 #include <string>
 
 #include "init/preflight/certificates.hpp"
@@ -34,6 +38,74 @@ TEST_CASE("base64") {
     CHECK_FALSE(decode_base64("QU*D").has_value());
     CHECK_FALSE(decode_base64("QQ==QQ").has_value());
     CHECK_FALSE(decode_base64("Q").has_value());
+}
+
+TEST_CASE("base64: every byte value is classified as RFC 4648 says") {
+    // The whole alphabet in order decodes to the 48 bytes 0x00 0x10 0x83 ... (6 bits per char).
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const auto all = decode_base64(alphabet);
+    REQUIRE(all.has_value());
+    REQUIRE(all->size() == 48);
+    for (std::size_t i = 0; i < 64; ++i) {
+        const std::size_t bit = i * 6;
+        const unsigned value = ((static_cast<unsigned>((*all)[bit / 8]) << 8 |
+                                 (bit / 8 + 1 < all->size() ? (*all)[bit / 8 + 1] : 0u)) >>
+                                (10 - bit % 8)) & 0x3f;
+        CHECK(value == i);
+    }
+    for (int byte = 0; byte < 256; ++byte) {
+        const char c = static_cast<char>(byte);
+        const bool in_alphabet = alphabet.find(c) != std::string::npos;
+        const bool whitespace = c == ' ' || c == '\n' || c == '\r' || c == '\t';
+        const std::string text = std::string("QU") + c + "JD";  // "QUJD" is "ABC"
+        CAPTURE(byte);
+        if (whitespace) {
+            CHECK(*decode_base64(text) == std::vector<unsigned char>{'A', 'B', 'C'});
+        } else if (!in_alphabet) {
+            CHECK_FALSE(decode_base64(text).has_value());  // '=' included: data follows it
+        }
+    }
+}
+
+namespace {
+// The plain one-character-at-a-time decoder, as RFC 4648 reads: the reference for the fast one.
+std::optional<std::vector<unsigned char>> reference_base64(std::string_view text) {
+    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::vector<unsigned char> out;
+    std::uint32_t buffer = 0;
+    int bits = 0, padding = 0;
+    for (const char c : text) {
+        if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+        if (c == '=') {
+            ++padding;
+            continue;
+        }
+        const auto value = alphabet.find(c);
+        if (value == std::string_view::npos || padding > 0) return std::nullopt;
+        buffer = (buffer << 6) | static_cast<std::uint32_t>(value);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(static_cast<unsigned char>(buffer >> bits));
+        }
+    }
+    if (padding > 2 || bits >= 6) return std::nullopt;
+    return out;
+}
+}  // namespace
+
+TEST_CASE("base64: the decoder agrees with the plain reference on 20,000 random texts") {
+    // Mostly alphabet, with whitespace, '=' and a bad byte mixed in, so both paths and every error run.
+    const std::string pool = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+                             "QUJDREVGQUJDREVGQUJDREVGQUJDREVG\n\n \r\t==*";
+    std::uint32_t state = 12345;
+    const auto next = [&state] { return state = state * 1664525u + 1013904223u; };
+    for (int round = 0; round < 20000; ++round) {
+        std::string text(next() % 80, '\0');
+        for (char& c : text) c = pool[(next() >> 8) % pool.size()];
+        CAPTURE(text);
+        CHECK(decode_base64(text) == reference_base64(text));
+    }
 }
 
 TEST_CASE("validity of a real CA certificate matches openssl x509 -dates") {
