@@ -242,8 +242,8 @@ def hyperfine(named_commands, warmup, runs):
         return {r["command"]: r for r in json.load(open(out.name))["results"]}
 
 
-def measure_start(inits, warmup, runs):
-    log(f"start overhead (hyperfine -N, {runs} runs)")
+def measure_start(inits, warmup, runs, rounds):
+    log(f"start overhead (hyperfine -N, {rounds} rounds of {runs} runs)")
     ok = []
     for init in inits:
         try:
@@ -254,18 +254,28 @@ def measure_start(inits, warmup, runs):
         except (OSError, RuntimeError) as e:
             init.fail("start", e)
     commands = [("/bin/true", ["/bin/true"])] + [(i.name, i.argv("/bin/true")) for i in ok]
+    # A few short rounds, the order rotated each time, rather than one long pass: hyperfine runs
+    # one command after another, and on a noisy machine a slow minute would otherwise land on
+    # whichever inits ran in it. Each round's overhead is against that round's /bin/true.
+    bases, starts, overheads = [], {i.name: [] for i in ok}, {i.name: [] for i in ok}
     try:
-        results = hyperfine(commands, warmup, runs)
+        for round_index in range(rounds):
+            shift = round_index % len(commands)
+            results = hyperfine(commands[shift:] + commands[:shift], warmup, runs)
+            base = results["/bin/true"]["median"] * 1e6
+            bases.append(base)
+            for init in ok:
+                median = results[init.name]["median"] * 1e6
+                starts[init.name].append(median)
+                overheads[init.name].append(median - base)
     except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as e:
         for init in ok:
             init.fail("start", f"hyperfine: {e}")
         return None
-    base = results["/bin/true"]["median"] * 1e6
     for init in ok:
-        median = results[init.name]["median"] * 1e6
-        init.metrics["start"] = median
-        init.metrics["overhead"] = median - base
-    return base
+        init.metrics["start"] = statistics.median(starts[init.name])
+        init.metrics["overhead"] = statistics.median(overheads[init.name])
+    return statistics.median(bases)
 
 
 def run_orphans_once(init, exe):
@@ -441,9 +451,10 @@ def report(inits, args, base, settings):
         f"- **idle wakeups**: context switches (voluntary + involuntary) of the init over {settings['window']} s "
         "while it runs as PID 1 of a PID namespace over `sleep`, from 1 s after start. **VmRSS/VmHWM**: the "
         "same process, at the end of that window.",
-        f"- **start**: hyperfine -N, {settings['runs']} runs after {settings['warmup']} warm-up, median of "
-        "`INIT -- /bin/true` outside a namespace; **overhead** = that minus `/bin/true` alone "
-        f"({'n/a' if base is None else f'{base:.0f} µs'}).",
+        f"- **start**: hyperfine -N, {settings['rounds']} rounds (command order rotated) of {settings['runs']} runs "
+        f"after {settings['warmup']} warm-up; per round the median of "
+        "`INIT -- /bin/true` outside a namespace, **overhead** = that minus the round's `/bin/true` alone; "
+        f"the table gives the median over the rounds (`/bin/true`: {'n/a' if base is None else f'{base:.0f} µs'}).",
         f"- **orphans**: the init is PID 1 of a PID namespace; its child `bench/orphans.c` forks {ORPHANS:,} "
         "children that each fork a grandchild and exit, so the init must reap every grandchild; the time runs "
         "from the first fork until the child sees no process but itself and PID 1 in the namespace's /proc "
@@ -475,8 +486,8 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"error: {tool} not found (scripts/setup installs it)")
 
-    settings = dict(quick=True, window=3, warmup=3, runs=30, reps=1, signals=50) if args.quick else \
-        dict(quick=False, window=10, warmup=20, runs=300, reps=3, signals=200)
+    settings = dict(quick=True, window=3, warmup=3, runs=30, rounds=2, reps=1, signals=50) if args.quick else \
+        dict(quick=False, window=10, warmup=20, runs=200, rounds=5, reps=3, signals=200)
     keel = Init("keel", os.path.abspath(args.keel), True)
     # `keel -- PROGRAM` with no option skips building its option parser; any option builds it.
     keel_with_option = Init("keel --grace=5s", os.path.abspath(args.keel), True, ["--grace=5s"])
@@ -486,7 +497,7 @@ def main():
         exes = compile_payloads(tmp)
         measure_size(inits)
         measure_idle(inits, settings["window"])
-        base = measure_start(inits, settings["warmup"], settings["runs"])
+        base = measure_start(inits, settings["warmup"], settings["runs"], settings["rounds"])
         measure_orphans(inits, exes["orphans"], settings["reps"])
         measure_signals(inits, exes["siglat"], settings["signals"])
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
