@@ -21,8 +21,11 @@ endif()
 
 if(KEEL_STATIC_MUSL)
   # Size: sections + --gc-sections drop unused code; full LTO (newer Zig no longer turns it on by
-  # itself). Reproducibility: no debug info, no build paths, no build id timestamps.
-  target_compile_options(keel_build_flags INTERFACE -g0 -flto -ffunction-sections -fdata-sections
+  # itself); no RTTI: nothing in keel or its header-only libraries needs typeid or dynamic_cast
+  # (CLI11 and Asio have no-RTTI paths), and each std::function, Asio operation and lambda carried
+  # a type name, about 36 KB of .rodata. Exceptions still work: their types keep their typeinfo.
+  # Reproducibility: no debug info, no build paths, no build id timestamps.
+  target_compile_options(keel_build_flags INTERFACE -g0 -flto -ffunction-sections -fdata-sections -fno-rtti
     "-ffile-prefix-map=${PROJECT_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")
   target_link_options(keel_build_flags INTERFACE -static -flto -Wl,--gc-sections -Wl,--build-id=none
     $<IF:$<BOOL:${KEEL_STRIP}>,-s,-g>)  # zig strips by default unless -g is given
