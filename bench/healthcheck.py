@@ -15,7 +15,6 @@ separate runs, read with wait4(). Writes its section of bench/README.md.
 """
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -27,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
+from hyperfine_rounds import ratios, run_rounds  # noqa: E402
 from markdown_section import replace_section  # noqa: E402
 from health_servers import Pki  # noqa: E402
 
@@ -54,15 +54,9 @@ def check_works(command, env):
         raise SystemExit(f"{command} failed ({result.returncode}): {result.stdout}{result.stderr}")
 
 
-def time_commands(commands, runs, env):
-    """{name: (median_ms, p95_ms)} for {name: argv}, by hyperfine in one invocation."""
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        argv = ["hyperfine", "-N", "--warmup", "20", "--runs", str(runs), "--export-json", out.name]
-        for name, command in commands.items():
-            argv += ["--command-name", name, subprocess.list2cmdline(command)]
-        subprocess.run(argv, check=True, capture_output=True, env=env, timeout=1800)
-        results = json.load(open(out.name))["results"]
-    return {r["command"]: (statistics.median(r["times"]) * 1000, percentile(r["times"], 0.95) * 1000) for r in results}
+def round_ratio(results, name, baseline):
+    """Median over the rounds of name's median / baseline's median in the same round."""
+    return statistics.median(ratios(results, name, baseline))
 
 
 def max_rss_kib(maxrss, command, env):
@@ -78,26 +72,29 @@ def max_rss_kib(maxrss, command, env):
     return peak, floor
 
 
-def measure(rows, runs, env, maxrss):
-    """rows: [(name, argv)] -> [(name, median, p95, rss)]"""
+def measure(rows, runs, env, maxrss, rounds):
+    """rows: [(name, argv)] -> ({name: Timings}, {name: (peak, floor) RSS in KiB})"""
     for _, command in rows:
         check_works(command, env)
-    times = time_commands(dict(rows), runs, env)
-    return [(name, *times[name], max_rss_kib(maxrss, command, env)) for name, command in rows]
+    timings = run_rounds([(name, subprocess.list2cmdline(command)) for name, command in rows], runs, rounds, env=env)
+    return timings, {name: max_rss_kib(maxrss, command, env) for name, command in rows}
 
 
 def table(results, baseline):
-    base = {name: median for name, median, _, _ in results}[baseline]
+    timings, rss = results
     lines = ["| probe | median | p95 | × " + baseline.split()[0] + " (median) | max RSS |", "|---|---|---|---|---|"]
-    for name, median, p95, (rss, _) in results:
-        lines.append(f"| {name} | {median:.2f} ms | {p95:.2f} ms | {median / base:.2f} | {rss / 1024:.2f} MiB |")
+    for name, timing in timings.items():
+        lines.append(f"| {name} | {statistics.median(timing.times) * 1000:.2f} ms | "
+                     f"{percentile(timing.times, 0.95) * 1000:.2f} ms | {round_ratio(timings, name, baseline):.2f} | "
+                     f"{rss[name][0] / 1024:.2f} MiB |")
     return "\n".join(lines)
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build/release"))
-    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=100, help="runs per probe and round")
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", default=os.path.join(HERE, "README.md"))
     args = parser.parse_args()
     keel = os.path.join(args.build, "cli/keel")
@@ -127,26 +124,26 @@ def main():
             http = measure([("keel healthcheck", [keel, "healthcheck", http_url]),
                             ("curl -fsS -o /dev/null", [curl, "-fsS", "-o", "/dev/null", http_url]),
                             ("busybox wget -q -O /dev/null", [busybox, "wget", "-q", "-O", "/dev/null", http_url])],
-                           args.runs, env, maxrss)
+                           args.runs, env, maxrss, args.rounds)
             https = measure([("keel healthcheck", [keel, "healthcheck", https_url]),
                              ("curl -fsS -o /dev/null --cacert BUNDLE", [curl, "-fsS", "-o", "/dev/null", "--cacert", bundle, https_url]),
                              ("busybox wget -q -O /dev/null", [busybox, "wget", "-q", "-O", "/dev/null", https_url])],
-                            args.runs, env, maxrss)
+                            args.runs, env, maxrss, args.rounds)
         finally:
             for process in (http_server, https_server):
                 process.kill()
                 process.wait()
                 process.stdout.close()
 
-    medians = {name: median for name, median, _, _ in http}
-    https_medians = {name: median for name, median, _, _ in https}
-    http_vs_wget = medians["keel healthcheck"] / medians["busybox wget -q -O /dev/null"]
-    http_vs_curl = medians["keel healthcheck"] / medians["curl -fsS -o /dev/null"]
-    https_vs_curl = https_medians["keel healthcheck"] / https_medians["curl -fsS -o /dev/null --cacert BUNDLE"]
+    http_vs_wget = round_ratio(http[0], "keel healthcheck", "busybox wget -q -O /dev/null")
+    http_vs_curl = round_ratio(http[0], "keel healthcheck", "curl -fsS -o /dev/null")
+    https_vs_curl = round_ratio(https[0], "keel healthcheck", "curl -fsS -o /dev/null --cacert BUNDLE")
     version = subprocess.run([keel, "version"], capture_output=True, text=True).stdout.splitlines()
-    text = f"""Measured by `bench/healthcheck.py` (hyperfine -N, {args.runs} runs per probe after 20 warmups;
+    text = f"""Measured by `bench/healthcheck.py` (hyperfine -N, {args.rounds} rounds with the order rotated, {args.runs} runs
+per probe and round after 20 warmups; median and p95 over all runs; ratios are the median over the rounds
+of the ratio within a round;
 max RSS over {RSS_RUNS} further runs, each forked by `keel_health_maxrss`, whose own
-{max(r[3][1] for r in http + https)} KiB is the floor of that figure). One run, one machine, all probes against the same
+{max(floor for _, floor in [*http[1].values(), *https[1].values()])} KiB is the floor of that figure). One run, one machine, all probes against the same
 local server (`keel_health_server`, C++, 127.0.0.1, 200 OK with a 2-byte body). keel: `{os.path.relpath(keel, ROOT)}`
 ({", ".join(version[:2])}, {os.path.getsize(keel):,} bytes); {subprocess.run([curl, "--version"], capture_output=True, text=True).stdout.splitlines()[0].split(" (")[0]};
 {subprocess.run([busybox], capture_output=True, text=True).stdout.splitlines()[0].split(" multi-call")[0]}.

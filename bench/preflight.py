@@ -7,7 +7,6 @@ rotated, against the same binary with --require none.
 """
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -15,16 +14,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hyperfine_rounds import overheads_us, run_rounds  # noqa: E402
 from markdown_section import replace_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def hyperfine(commands, runs, env):
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(["hyperfine", "-N", "--warmup", "20", "--runs", str(runs), "--export-json", out.name,
-                        *commands], check=True, capture_output=True, env=env, timeout=600)
-        return {r["command"]: r for r in json.load(open(out.name))["results"]}
 
 
 def instructions(command, env):
@@ -62,19 +55,15 @@ def main():
     none = f"{args.keel} --require none -- /bin/true"
     default = f"{args.keel} --require ca-certs,tzdata -- /bin/true"
     check = f"{args.keel} check"
-    # The preflight adds tens of µs to a start of about a millisecond, so one long pass would
-    # mostly measure the machine's drift between the commands: short rounds, order rotated, and
-    # the difference taken within each round.
+    # The preflight adds tens of µs to a start of about a millisecond: the difference is taken
+    # within each round (bench/hyperfine_rounds.py).
     commands = [none, default, check, "/bin/true"]
-    rounds = []
-    for index in range(args.rounds):
-        shift = index % len(commands)
-        rounds.append(hyperfine(commands[shift:] + commands[:shift], args.runs, env))
-    ms = {cmd: statistics.median(r[cmd]["median"] for r in rounds) * 1000 for cmd in commands}
-    per_round = sorted((r[default]["median"] - r[none]["median"]) * 1e6 for r in rounds)
+    timings = run_rounds([(cmd, cmd) for cmd in commands], args.runs, args.rounds, env=env, timeout=600)
+    ms = {cmd: timings[cmd].median * 1000 for cmd in commands}
+    per_round = overheads_us(timings, default, none)
     added = statistics.median(per_round) / 1000
-    results = {cmd: {"mean": statistics.mean(r[cmd]["mean"] for r in rounds),
-                     "stddev": statistics.mean(r[cmd]["stddev"] for r in rounds)} for cmd in commands}
+    results = {cmd: {"mean": statistics.mean(timings[cmd].times), "stddev": statistics.stdev(timings[cmd].times)}
+               for cmd in commands}
     counts = {cmd: (instructions(cmd, env), syscalls(cmd, env)) for cmd in (none, default)}
     certs = subprocess.run([args.keel, "check"], capture_output=True, text=True, env=env).stdout.splitlines()[0]
     text = f"""Measured by `bench/preflight.py` (hyperfine, {args.rounds} rounds with the order rotated, {args.runs} runs per

@@ -14,7 +14,6 @@ bench/siglat.c, compiled into a temp dir. The figures go between the supervisor-
 """
 
 import argparse
-import json
 import os
 import platform
 import shlex
@@ -27,6 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hyperfine_rounds import overheads_us, run_rounds  # noqa: E402
 from markdown_section import replace_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -231,17 +231,6 @@ def measure_idle(inits, window):
             ns.close()
 
 
-def hyperfine(named_commands, warmup, runs):
-    with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        argv = ["hyperfine", "-N", "--warmup", str(warmup), "--runs", str(runs), "--export-json", out.name]
-        for name, cmd in named_commands:
-            argv += ["-n", name, shlex.join(cmd)]
-        r = subprocess.run(argv, capture_output=True, timeout=300)
-        if r.returncode != 0:
-            raise RuntimeError(f"exit {r.returncode}: {r.stderr.decode(errors='replace')[-300:]}")
-        return {r["command"]: r for r in json.load(open(out.name))["results"]}
-
-
 def measure_start(inits, warmup, runs, rounds):
     log(f"start overhead (hyperfine -N, {rounds} rounds of {runs} runs)")
     ok = []
@@ -253,29 +242,18 @@ def measure_start(inits, warmup, runs, rounds):
             ok.append(init)
         except (OSError, RuntimeError) as e:
             init.fail("start", e)
-    commands = [("/bin/true", ["/bin/true"])] + [(i.name, i.argv("/bin/true")) for i in ok]
-    # A few short rounds, the order rotated each time, rather than one long pass: hyperfine runs
-    # one command after another, and on a noisy machine a slow minute would otherwise land on
-    # whichever inits ran in it. Each round's overhead is against that round's /bin/true.
-    bases, starts, overheads = [], {i.name: [] for i in ok}, {i.name: [] for i in ok}
+    commands = [("/bin/true", "/bin/true")] + [(i.name, shlex.join(i.argv("/bin/true"))) for i in ok]
     try:
-        for round_index in range(rounds):
-            shift = round_index % len(commands)
-            results = hyperfine(commands[shift:] + commands[:shift], warmup, runs)
-            base = results["/bin/true"]["median"] * 1e6
-            bases.append(base)
-            for init in ok:
-                median = results[init.name]["median"] * 1e6
-                starts[init.name].append(median)
-                overheads[init.name].append(median - base)
-    except (OSError, subprocess.SubprocessError, ValueError, RuntimeError) as e:
+        timings = run_rounds(commands, runs, rounds, warmup=warmup, timeout=300)
+    except (OSError, subprocess.SubprocessError, ValueError) as e:
+        detail = getattr(e, "stderr", b"") or b""
         for init in ok:
-            init.fail("start", f"hyperfine: {e}")
+            init.fail("start", f"hyperfine: {e} {detail.decode(errors='replace')[-300:]}")
         return None
     for init in ok:
-        init.metrics["start"] = statistics.median(starts[init.name])
-        init.metrics["overhead"] = statistics.median(overheads[init.name])
-    return statistics.median(bases)
+        init.metrics["start"] = timings[init.name].median * 1e6
+        init.metrics["overhead"] = statistics.median(overheads_us(timings, init.name, "/bin/true"))
+    return timings["/bin/true"].median * 1e6
 
 
 def run_orphans_once(init, exe):
