@@ -88,15 +88,19 @@ constexpr unsigned char base64_invalid = 255;  // anything else
 
 // A table instead of a chain of range tests: the start-up CA check decodes a whole certificate
 // (about 2,700 characters) at every start, and the chain was half of keel's own instructions there.
-constexpr std::array<unsigned char, 256> base64_classes = [] {
+constexpr std::array<unsigned char, 256> make_base64_classes() {
     std::array<unsigned char, 256> classes{};
     classes.fill(base64_invalid);
-    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (std::size_t i = 0; i < alphabet.size(); ++i) classes[static_cast<unsigned char>(alphabet[i])] = static_cast<unsigned char>(i);
+    unsigned char value = 0;
+    for (const char c : std::string_view("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")) {
+        classes[static_cast<unsigned char>(c)] = value++;
+    }
     for (const char c : {' ', '\n', '\r', '\t'}) classes[static_cast<unsigned char>(c)] = base64_skip;
     classes['='] = base64_padding;
     return classes;
-}();
+}
+
+constexpr std::array<unsigned char, 256> base64_classes = make_base64_classes();
 
 }  // namespace
 
