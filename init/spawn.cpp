@@ -1,5 +1,6 @@
 #include "init/spawn.hpp"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -10,6 +11,7 @@
 
 #include "init/preflight/program_check.hpp"
 #include "init/signals.hpp"
+#include "init/sys/unique_fd.hpp"
 
 extern char** environ;
 
@@ -17,10 +19,7 @@ namespace keel::init {
 namespace {
 
 // Runs in the vforked child, on keel's memory: system calls only, no allocation, no return.
-// A failed execve leaves its errno in `exec_error`, which is keel's own variable: vfork lends the
-// child keel's memory and keeps keel suspended until the child has exec'd or exited, so no pipe
-// is needed to carry it (glibc's posix_spawn does the same).
-[[noreturn]] void exec_in_child(const char* path, char* const* argv, int foreground_tty, volatile int* exec_error) {
+[[noreturn]] void exec_in_child(const char* path, char* const* argv, int foreground_tty, int error_pipe) {
     ::setpgid(0, 0);
     if (foreground_tty >= 0) {
         // SIGTTOU is still blocked here, so a background caller may take the foreground.
@@ -35,8 +34,20 @@ namespace {
     sigemptyset(&empty);
     ::sigprocmask(SIG_SETMASK, &empty, nullptr);
     ::execve(path, argv, environ);
-    *exec_error = errno;  // keel chooses the message and exit code
+    const int error = errno;
+    // The parent reads the errno and chooses the message and exit code.
+    [[maybe_unused]] const auto written = ::write(error_pipe, &error, sizeof error);
     ::_exit(127);
+}
+
+// Reads the exec errno the child sends; 0 when the pipe closed on a successful exec.
+int read_exec_error(int fd) {
+    int error = 0;
+    for (;;) {
+        const ssize_t n = ::read(fd, &error, sizeof error);
+        if (n < 0 && errno == EINTR) continue;
+        return n == static_cast<ssize_t>(sizeof error) ? error : 0;
+    }
 }
 
 }  // namespace
@@ -48,7 +59,12 @@ SpawnResult spawn_child(const SpawnRequest& request) {
     for (const auto& arg : request.argv) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
 
-    volatile int exec_error = 0;
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+        return {-1, 1, std::string("pipe2() failed: ") + std::strerror(errno)};
+    }
+    sys::UniqueFd read_end(pipe_fds[0]);
+    sys::UniqueFd write_end(pipe_fds[1]);
 
     // vfork: the child borrows keel's memory until execve instead of copying its page tables,
     // which was a fifth of keel's start-up time. Safe here because the child only makes system
@@ -59,17 +75,19 @@ SpawnResult spawn_child(const SpawnRequest& request) {
     if (pid < 0) {
         return {-1, 1, std::string("cannot start ") + request.path + ": vfork() failed: " + std::strerror(errno)};
     }
-    if (pid == 0) exec_in_child(request.path.c_str(), argv.data(), request.foreground_tty, &exec_error);
+    if (pid == 0) exec_in_child(request.path.c_str(), argv.data(), request.foreground_tty, write_end.get());
 
-    // The child has exec'd or exited by now (vfork suspends keel until then), in its own process
-    // group, which it made first.
-    const int error = exec_error;
-    if (error == 0) return {pid, 0, {}};
+    // The child has exec'd or exited by now (vfork suspends keel until then) and made its own
+    // group first; this fails with EACCES after the exec and is kept for an exec that failed.
+    ::setpgid(pid, pid);
+    write_end.reset();
+    const int exec_error = read_exec_error(read_end.get());
+    if (exec_error == 0) return {pid, 0, {}};
 
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    const ProgramLookupFailure failure = explain_exec_failure(request.path, error);
+    const ProgramLookupFailure failure = explain_exec_failure(request.path, exec_error);
     return {-1, failure.exit_code, failure.message};
 }
 
