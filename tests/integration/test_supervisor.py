@@ -149,6 +149,19 @@ class StartFailures(unittest.TestCase):
             self.assertEqual(result.returncode, 126)
             self.assertIn("#! interpreter /no/such/shell is not in this image", result.stderr)
 
+    def test_exec_failure_is_reported_by_execve_itself(self):
+        # A file with no #! and no ELF header passes the checks made before the fork; only the
+        # child's execve finds it unrunnable (ENOEXEC), and keel must still say so, exit 126. The
+        # valgrind preset runs this too, where vfork is emulated as fork (as under qemu-user).
+        with tempfile.TemporaryDirectory() as d:
+            program = os.path.join(d, "not-a-program")
+            with open(program, "w") as f:
+                f.write("plain text, no #! line\n")
+            os.chmod(program, 0o755)
+            result = self.run_keel("--require", "none", "--", program)
+            self.assertEqual(result.returncode, 126, result.stderr)
+            self.assertIn(f"keel: {program}: not an executable format this system can run", result.stderr)
+
     def test_dynamic_binary_in_scratch_chroot_names_missing_interpreter(self):
         if keel_testing.RUNNER or "static" not in subprocess.run(["file", "-L", keel_testing.KEEL],
                                                                   capture_output=True, text=True).stdout:
