@@ -3,7 +3,7 @@
 `keel check` takes over Debian's full CA bundle. hyperfine, in a few rounds with the order
 rotated, against the same binary with --require none.
 
-    bench/preflight.py [--keel build/release/cli/keel] [--out bench/README.md] [--runs 200] [--rounds 5]
+    bench/preflight.py [--keel build/release/cli/keel] [--out bench/README.md] [--runs 100] [--rounds 15]
 """
 
 import argparse
@@ -44,8 +44,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--keel", default=os.path.join(ROOT, "build/release/cli/keel"))
     parser.add_argument("--out", default=os.path.join(ROOT, "bench/README.md"))
-    parser.add_argument("--runs", type=int, default=200, help="runs per command and round")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=100, help="runs per command and round")
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KEEL_", "SSL_CERT", "TZ"))}
     bundle = "/etc/ssl/certs/ca-certificates.crt"

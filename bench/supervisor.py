@@ -465,7 +465,7 @@ def main():
             sys.exit(f"error: {tool} not found (scripts/setup installs it)")
 
     settings = dict(quick=True, window=3, warmup=3, runs=30, rounds=2, reps=1, signals=50) if args.quick else \
-        dict(quick=False, window=10, warmup=20, runs=200, rounds=5, reps=3, signals=200)
+        dict(quick=False, window=10, warmup=20, runs=100, rounds=15, reps=3, signals=200)
     keel = Init("keel", os.path.abspath(args.keel), True)
     # `keel -- PROGRAM` with no option skips building its option parser; any option builds it.
     keel_with_option = Init("keel --grace=5s", os.path.abspath(args.keel), True, ["--grace=5s"])
