@@ -122,6 +122,16 @@ class StartFailures(unittest.TestCase):
     def run_keel(self, *args, env=None):
         return subprocess.run(keel_cmd(*args), capture_output=True, text=True, timeout=30, env=env)
 
+    def executable_file(self, text):
+        """A file holding `text`, mode 0755, removed after the test."""
+        directory = tempfile.TemporaryDirectory()
+        self.addCleanup(directory.cleanup)
+        path = os.path.join(directory.name, "program")
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o755)
+        return path
+
     def test_not_found_is_127_with_searched_path(self):
         env = dict(os.environ, PATH="/nonexistent:/also-not")
         result = self.run_keel("no-such-program-xyz", env=env)
@@ -140,27 +150,18 @@ class StartFailures(unittest.TestCase):
         self.assertIn("is a directory", result.stderr)
 
     def test_script_with_missing_interpreter_is_126(self):
-        with tempfile.TemporaryDirectory() as d:
-            script = os.path.join(d, "script")
-            with open(script, "w") as f:
-                f.write("#!/no/such/shell\n")
-            os.chmod(script, 0o755)
-            result = self.run_keel(script)
-            self.assertEqual(result.returncode, 126)
-            self.assertIn("#! interpreter /no/such/shell is not in this image", result.stderr)
+        result = self.run_keel(self.executable_file("#!/no/such/shell\n"))
+        self.assertEqual(result.returncode, 126)
+        self.assertIn("#! interpreter /no/such/shell is not in this image", result.stderr)
 
     def test_exec_failure_is_reported_by_execve_itself(self):
         # A file with no #! and no ELF header passes the checks made before the fork; only the
         # child's execve finds it unrunnable (ENOEXEC), and keel must still say so, exit 126. The
         # valgrind preset runs this too, where vfork is emulated as fork (as under qemu-user).
-        with tempfile.TemporaryDirectory() as d:
-            program = os.path.join(d, "not-a-program")
-            with open(program, "w") as f:
-                f.write("plain text, no #! line\n")
-            os.chmod(program, 0o755)
-            result = self.run_keel("--require", "none", "--", program)
-            self.assertEqual(result.returncode, 126, result.stderr)
-            self.assertIn(f"keel: {program}: not an executable format this system can run", result.stderr)
+        program = self.executable_file("plain text, no #! line\n")
+        result = self.run_keel("--require", "none", "--", program)
+        self.assertEqual(result.returncode, 126, result.stderr)
+        self.assertIn(f"keel: {program}: not an executable format this system can run", result.stderr)
 
     def test_dynamic_binary_in_scratch_chroot_names_missing_interpreter(self):
         if keel_testing.RUNNER or "static" not in subprocess.run(["file", "-L", keel_testing.KEEL],
