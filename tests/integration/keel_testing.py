@@ -32,12 +32,58 @@ def main(extra_args=(), setup=None):
     if setup:
         setup(OPTIONS)
     program = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False)
-    result = program.result
-    if OPTIONS.no_skip and result.skipped:
+    sys.exit(verdict(program.result, OPTIONS.no_skip))
+
+
+def verdict(result, no_skip):
+    """Exit status of a suite. Prints the "cases:" line scripts/test counts. A suite that ran no case,
+    or skipped every case it ran, fails: it would otherwise pass while exercising nothing."""
+    skipped = len(result.skipped)
+    print(f"cases: {result.testsRun - skipped} run, {skipped} skipped", flush=True)
+    if result.testsRun == 0 or skipped == result.testsRun:
+        sys.stderr.write(f"FAILED: all {result.testsRun} cases skipped or none collected: this suite exercised nothing\n")
+        return 1
+    if no_skip and result.skipped:
         for case, reason in result.skipped:
             sys.stderr.write(f"FAILED: skipped under --no-skip: {case.id()}: {reason}\n")
-        sys.exit(1)
-    sys.exit(0 if result.wasSuccessful() else 1)
+        return 1
+    return 0 if result.wasSuccessful() else 1
+
+
+def is_static(path):
+    return "statically linked" in subprocess.run(["file", "-L", path], capture_output=True, text=True).stdout
+
+
+# The host's library directories, as a dynamically linked build (dev: ASan) needs them in a chroot.
+HOST_LIBRARY_DIRS = [d for d in ("/usr/lib", "/usr/lib64", "/usr/lib32") if os.path.isdir(d) and not os.path.islink(d)]
+
+
+def chroot_argv(root, argv, binaries, pid1=False):
+    """The command that runs argv chrooted in root, a faithful scratch image (PID 1 of a new PID
+    namespace with its own /proc when pid1). When every binary the image holds is static, that is all.
+    A host build's binaries are dynamic: they also get the host's library directories bind-mounted
+    read-only into root, and the host's /proc where there is no PID namespace (ASan reads
+    /proc/self/maps), in a private mount namespace, so the same cases run in every native preset.
+    Returns None where neither works: under an emulator or valgrind, which the chroot does not hold."""
+    if RUNNER:
+        return None
+    # Absolute paths: the tests may give keel (and so these tools) a PATH of "/" only.
+    tool = {name: shutil.which(name) or name for name in ("unshare", "chroot", "mount", "sh")}
+    unshare = [tool["unshare"], "--pid", "--fork", f"--mount-proc={root}/proc"] if pid1 else []
+    if all(is_static(b) for b in binaries):
+        return unshare + [tool["chroot"], root, *argv] if pid1 else [tool["chroot"], root, *argv]
+    mounts = []
+    for d in HOST_LIBRARY_DIRS:
+        os.makedirs(root + d, exist_ok=True)
+        mounts.append(f"{tool['mount']} --bind -o ro {d} {root}{d}")
+        short = "/" + os.path.basename(d)  # /lib -> usr/lib, as on a merged-/usr system
+        if not os.path.lexists(root + short):
+            os.symlink(d.lstrip("/"), root + short)
+    os.makedirs(f"{root}/proc", exist_ok=True)
+    if not pid1:
+        mounts.append(f"{tool['mount']} --rbind /proc {root}/proc")
+    script = " && ".join(mounts + [f'exec {tool["chroot"]} "$0" "$@"'])
+    return [tool["unshare"], "--mount", *unshare[1:], "--propagation", "private", tool["sh"], "-c", script, root, *argv]
 
 
 def under_valgrind():

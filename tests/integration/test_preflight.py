@@ -11,17 +11,10 @@ import keel_testing
 
 PAYLOAD = None
 BUNDLE = "/etc/ssl/certs/ca-certificates.crt"
-CHROOT = shutil.which("chroot")  # resolved here: the tests give keel a bare PATH
-
-
-def is_static(path):
-    return "statically linked" in subprocess.run(["file", "-L", path], capture_output=True, text=True).stdout
 
 
 class Scratch(unittest.TestCase):
     def setUp(self):
-        if keel_testing.RUNNER or not (is_static(keel_testing.KEEL) and is_static(PAYLOAD)):
-            self.skipTest("needs static native keel and payload (the chroot holds nothing else)")
         self.root = tempfile.mkdtemp(prefix="keel-preflight-")
         os.chmod(self.root, 0o755)
         self.addCleanup(shutil.rmtree, self.root, True)
@@ -42,8 +35,8 @@ class Scratch(unittest.TestCase):
 
     def keel(self, *args, **env):
         # A clean environment, as in an image: only what the test sets.
-        return subprocess.run([CHROOT, self.root, "/keel", *args], capture_output=True, text=True, timeout=30,
-                              env={"PATH": "/", **env})
+        argv = keel_testing.chroot_argv(self.root, ["/keel", *args], [keel_testing.KEEL, PAYLOAD])
+        return subprocess.run(argv, capture_output=True, text=True, timeout=30, env={"PATH": "/", **env})
 
     def supervise(self, *keel_args, **env):
         """keel [args] -- /payload status: ran() tells whether the program started."""
