@@ -10,16 +10,20 @@
 #include <string_view>
 #include <vector>
 
-#include <CLI/CLI.hpp>
 #include <sstream>
 
+#include <CLI/CLI.hpp>
+
 #include "cli/argv_split.hpp"
+#include "cli/check_command.hpp"
+#include "cli/env_options.hpp"
 #include "cli/global_options.hpp"
-#include "common/env_options.hpp"
+#include "cli/healthcheck_command.hpp"
+#include "cli/healthcheck_options.hpp"
+#include "cli/supervise_options.hpp"
 #include "common/logging.hpp"
-#include "healthcheck/healthcheck_cli.hpp"
 #include "healthcheck/tls_info.hpp"
-#include "init/supervisor_cli.hpp"
+#include "init/supervise.hpp"
 #include "keel/build_info.hpp"
 
 namespace keel::cli {
@@ -95,8 +99,9 @@ bool is_keel_variable(const char* entry) { return std::strncmp(entry, "KEEL_", 5
 // `keel -- /app` or `keel /app` with no KEEL_* variable set: the usual container entrypoint
 // has nothing to parse, every option keeps its default. Returns PROGRAM and its arguments then,
 // so keel skips building the CLI11 parser (about 45 option objects, and the C++ locale CLI11
-// trims every option name with): a third of keel's start-up. The defaults are the option
-// structs' own (tests/unit/cli_defaults_test.cpp checks the parser leaves them unchanged).
+// trims every option name with): a large part of keel's start-up (bench/README.md). The defaults
+// are the option structs' own (tests/unit/cli_defaults_test.cpp checks the parser leaves them
+// unchanged).
 std::vector<std::string> program_without_keel_options(const std::vector<std::string>& args) {
     for (char** entry = environ; *entry != nullptr; ++entry) {
         if (is_keel_variable(*entry)) return {};
@@ -112,7 +117,7 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
 }
 
 // Everything with options: builds the CLI11 parser, parses, runs what was asked. Not inlined into
-// run(): the usual start never comes here, and the parser's code (about 19 KB once inlined) would
+// run(): the usual start never comes here, and the parser's code (tens of KB once inlined) would
 // otherwise sit among the functions of every start and widen the pages they fault in (hot-text).
 [[gnu::noinline]] int parse_and_run(std::vector<std::string>& args) {
     CLI::App app{"keel: PID 1 supervisor and health probe for scratch containers.\n"
@@ -124,8 +129,8 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
     GlobalOptions global;
     add_global_options(app, global);
     app.set_version_flag("-V,--version", version_report, "Print version, target, build type and TLS library");
-    init::SupervisorArgs supervisor_args;
-    init::add_supervisor_options(app, supervisor_args);
+    SupervisorArgs supervisor_args;
+    add_supervisor_options(app, supervisor_args);
 
     CLI::App* healthcheck = app.add_subcommand(std::string(subcommand_names[0]), "Probe a URL: exit 0 healthy, 1 unhealthy");
     CLI::App* check = app.add_subcommand(std::string(subcommand_names[1]), "Report the image's CA bundle, timezone data and basics");
@@ -136,7 +141,7 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     health::HealthcheckArgs healthcheck_args;
-    health::add_healthcheck_options(*healthcheck, healthcheck_args);
+    add_healthcheck_options(*healthcheck, healthcheck_args);
     healthcheck->footer(healthcheck_footer);
 
     bind_env_names(app);
@@ -154,13 +159,13 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
         std::printf("%s\n", version_report().c_str());
         return exit_ok;
     }
-    if (healthcheck->parsed()) return health::run_healthcheck(healthcheck_args);
-    if (check->parsed()) return init::run_check_command(supervisor_args.require, check_format);
+    if (healthcheck->parsed()) return run_healthcheck(healthcheck_args);
+    if (check->parsed()) return run_check_command(supervisor_args.require, check_format);
     if (split.program.empty()) {
         std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");
         return exit_usage;
     }
-    return init::supervise(init::make_supervisor_config(supervisor_args, std::move(split.program)));
+    return init::supervise(make_supervisor_config(supervisor_args, std::move(split.program)));
 }
 
 }  // namespace
@@ -169,7 +174,7 @@ int run(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (std::vector<std::string> program = program_without_keel_options(args); !program.empty()) {
         apply_global_options(GlobalOptions{});
-        return init::supervise(init::make_supervisor_config(init::SupervisorArgs{}, std::move(program)));
+        return init::supervise(make_supervisor_config(SupervisorArgs{}, std::move(program)));
     }
     return parse_and_run(args);
 }

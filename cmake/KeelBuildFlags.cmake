@@ -23,7 +23,7 @@ if(KEEL_STATIC_MUSL)
   # Size: sections + --gc-sections drop unused code; full LTO (newer Zig no longer turns it on by
   # itself); no RTTI: nothing in keel or its header-only libraries needs typeid or dynamic_cast
   # (CLI11 and Asio have no-RTTI paths), and each std::function, Asio operation and lambda carried
-  # a type name, about 36 KB of .rodata. Exceptions still work: their types keep their typeinfo.
+  # a type name in .rodata (bench/size.md). Exceptions still work: their types keep their typeinfo.
   # Reproducibility: no debug info, no build paths, no build id timestamps.
   target_compile_options(keel_build_flags INTERFACE -g0 -flto -ffunction-sections -fdata-sections -fno-rtti
     "-ffile-prefix-map=${PROJECT_SOURCE_DIR}=." "-ffile-prefix-map=${CMAKE_BINARY_DIR}=build")

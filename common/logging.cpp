@@ -9,6 +9,8 @@
 
 #include <spdlog/sinks/sink.h>
 
+#include "common/sys/io.hpp"
+
 namespace keel {
 namespace {
 
@@ -42,13 +44,8 @@ public:
 
 private:
     static void write_to_stderr(const std::string& line) {
-        std::size_t done = 0;
-        while (done < line.size()) {
-            const ssize_t written = ::write(STDERR_FILENO, line.data() + done, line.size() - done);
-            if (written < 0 && errno == EINTR) continue;
-            if (written <= 0) return;  // stderr is gone: nowhere left to report that
-            done += static_cast<std::size_t>(written);
-        }
+        // A failure means stderr is gone: nowhere left to report that.
+        (void)sys::write_all(STDERR_FILENO, line);
     }
 
     LogFormat format_ = LogFormat::text;

@@ -2,17 +2,17 @@
 
 #include <algorithm>
 
-#include "init/preflight/certificates.hpp"
+#include "common/x509/certificates.hpp"
 
 namespace keel::health {
 
 CaIndex CaIndex::build(std::string_view pem_bundle) {
     CaIndex index;
     std::size_t pos = 0;
-    while (const auto block = init::next_pem_certificate(pem_bundle, pos)) {
-        auto der = init::decode_base64(*block);
+    while (const auto block = x509::next_pem_certificate(pem_bundle, pos)) {
+        auto der = x509::decode_base64(*block);
         if (!der) continue;
-        const auto subject = init::certificate_subject(*der);
+        const auto subject = x509::certificate_subject(*der);
         if (subject.empty()) continue;
         const auto offset = static_cast<std::size_t>(subject.data() - der->data());
         index.entries_.push_back({std::move(*der), offset, subject.size()});

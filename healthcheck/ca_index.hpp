@@ -2,7 +2,7 @@
 // A PEM CA bundle indexed by certificate subject, so that verifying one chain decodes only the
 // certificates that chain needs: Debian's bundle holds ~140 roots, and handing all of them to
 // OpenSSL (what curl does) costs more than the rest of a local probe. Pure: bytes in, spans out.
-// PEM, base64 and the DER walk to each subject are the preflight's (init/preflight/certificates).
+// PEM, base64 and the DER walk to each subject are the preflight's (common/x509/certificates).
 
 #include <cstddef>
 #include <span>

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 namespace keel::health {
 namespace {
@@ -20,7 +20,7 @@ bool is_field_value_char(char c) { return c == '\t' || !is_ascii_control(c); }  
 }  // namespace
 
 bool same_header_name(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
+    return equals_ignoring_ascii_case(a, b);
 }
 
 Result<HeaderField> parse_header_option(std::string_view text) {

@@ -13,7 +13,7 @@
 #include <boost/beast/http/read.hpp>
 
 #include "healthcheck/resolve.hpp"
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 #if KEEL_TLS
 #include <boost/asio/ssl/error.hpp>

@@ -1,7 +1,7 @@
 #include "healthcheck/probe_config.hpp"
 
 #include "healthcheck/request.hpp"
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 namespace keel::health {
 namespace {

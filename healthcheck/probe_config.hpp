@@ -8,7 +8,7 @@
 
 #include "common/duration.hpp"
 #include "common/result.hpp"
-#include "healthcheck/healthcheck_cli.hpp"
+#include "healthcheck/probe_args.hpp"
 #include "healthcheck/response.hpp"
 #include "healthcheck/url.hpp"
 

@@ -14,10 +14,6 @@ namespace {
 
 using boost::asio::ip::tcp;
 
-bool ends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
-
 // Blocking; runs on the lookup thread.
 Result<Endpoints> resolve_blocking(const std::string& host, std::uint16_t port) {
     addrinfo hints{};
@@ -51,8 +47,8 @@ struct HostLookup::Shared {
 };
 
 std::optional<Endpoints> loopback_endpoints(std::string_view host, std::uint16_t port) {
-    if (ends_with(host, ".")) host.remove_suffix(1);  // "localhost." is the same name, fully qualified
-    if (host != "localhost" && !ends_with(host, ".localhost")) return std::nullopt;
+    if (host.ends_with(".")) host.remove_suffix(1);  // "localhost." is the same name, fully qualified
+    if (host != "localhost" && !host.ends_with(".localhost")) return std::nullopt;
     return Endpoints{{boost::asio::ip::address_v4::loopback(), port}, {boost::asio::ip::address_v6::loopback(), port}};
 }
 

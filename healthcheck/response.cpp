@@ -3,7 +3,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 namespace keel::health {
 namespace {

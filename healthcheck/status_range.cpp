@@ -3,7 +3,7 @@
 #include <charconv>
 #include <string>
 
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 namespace keel::health {
 namespace {

@@ -10,21 +10,18 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include "common/ca_bundle.hpp"
-#include "init/sys/read_file.hpp"
+#include "common/x509/ca_bundle.hpp"
+#include "common/sys/read_file.hpp"
 
 namespace keel::health {
 namespace {
 
-constexpr std::size_t max_bundle_size = std::size_t{8} * 1024 * 1024;  // as the ca-certs preflight
 constexpr std::size_t max_added_issuers = 16;
 constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 
 std::string no_ca_message() {
-    std::string places = "$SSL_CERT_FILE, $SSL_CERT_DIR";
-    for (const auto& path : well_known_ca_bundles()) places += ", " + path;
-    return "no CA certificates found (looked at " + places +
-           ", /etc/ssl/certs): use --ca-file PATH, or --insecure to skip verification";
+    return "no CA certificates found (looked at " + x509::ca_search_places() +
+           "): use --ca-file PATH, or --insecure to skip verification";
 }
 
 bool is_directory(const std::string& path) {
@@ -78,7 +75,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
         if (auto used = client->use_bundle(options.ca_file, "--ca-file " + options.ca_file); !used) return fail(used.error());
         return client;
     }
-    const auto location = find_ca_location();
+    const auto location = x509::find_ca_location();
     if (!location) return fail(no_ca_message());
     if (!location->file.empty()) {
         if (auto used = client->use_bundle(location->file, "CA bundle " + location->file); !used) return fail(used.error());
@@ -91,7 +88,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
 }
 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
-    const auto text = sys::read_small_file(path, max_bundle_size);
+    const auto text = sys::read_small_file(path, x509::max_ca_bundle_size);
     if (!text) return fail(label + ": " + text.error());
     index_ = CaIndex::build(text.value());
     ERR_clear_error();  // ASN1_get_object queues an error for every malformed block it met

@@ -5,7 +5,7 @@
 
 #include <charconv>
 
-#include "healthcheck/text.hpp"
+#include "common/text.hpp"
 
 namespace keel::health {
 namespace {

@@ -7,7 +7,8 @@
 #include <csignal>
 #include <string>
 
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/io.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace keel::init {
 
@@ -34,8 +35,7 @@ std::vector<pid_t> direct_children() {
     std::string text;
     char buffer[4096];
     for (;;) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR) continue;
+        const ssize_t n = sys::read_some(fd.get(), buffer, sizeof buffer);
         if (n <= 0) break;
         text.append(buffer, static_cast<std::size_t>(n));
     }

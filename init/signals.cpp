@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "common/text.hpp"
+
 namespace keel::init {
 namespace {
 
@@ -22,16 +24,6 @@ constexpr NamedSignal named_signals[] = {
     {"SYS", SIGSYS},
 };
 
-char upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (upper(a[i]) != upper(b[i])) return false;
-    }
-    return true;
-}
-
 // Parses a small non-negative decimal; -1 when text is not one.
 int parse_small_number(std::string_view text) {
     if (text.empty() || text.size() > 3) return -1;
@@ -45,8 +37,8 @@ int parse_small_number(std::string_view text) {
 
 // "RTMIN", "RTMIN+3", "RTMAX-2" (prefix already stripped); -1 when not of that form.
 int parse_realtime(std::string_view name) {
-    const bool from_min = name.size() >= 5 && equals_ignoring_case(name.substr(0, 5), "RTMIN");
-    const bool from_max = name.size() >= 5 && equals_ignoring_case(name.substr(0, 5), "RTMAX");
+    const bool from_min = name.size() >= 5 && equals_ignoring_ascii_case(name.substr(0, 5), "RTMIN");
+    const bool from_max = name.size() >= 5 && equals_ignoring_ascii_case(name.substr(0, 5), "RTMAX");
     if (!from_min && !from_max) return -1;
     const int base = from_min ? SIGRTMIN : SIGRTMAX;
     std::string_view rest = name.substr(5);
@@ -70,9 +62,9 @@ Result<int> parse_signal(std::string_view text, bool allow_zero) {
         return fail("invalid signal " + quoted + ": number out of range 1-" + std::to_string(signal_limit - 1));
     }
     std::string_view name = text;
-    if (name.size() > 3 && equals_ignoring_case(name.substr(0, 3), "SIG")) name.remove_prefix(3);
+    if (name.size() > 3 && equals_ignoring_ascii_case(name.substr(0, 3), "SIG")) name.remove_prefix(3);
     for (const auto& named : named_signals) {
-        if (equals_ignoring_case(name, named.name)) return named.number;
+        if (equals_ignoring_ascii_case(name, named.name)) return named.number;
     }
     const int realtime = parse_realtime(name);
     if (realtime > 0) return realtime;

@@ -9,9 +9,10 @@
 #include <csignal>
 #include <cstring>
 
+#include "common/sys/io.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/signals.hpp"
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/unique_fd.hpp"
 
 extern char** environ;
 
@@ -43,11 +44,8 @@ namespace {
 // Reads the exec errno the child sends; 0 when the pipe closed on a successful exec.
 int read_exec_error(int fd) {
     int error = 0;
-    for (;;) {
-        const ssize_t n = ::read(fd, &error, sizeof error);
-        if (n < 0 && errno == EINTR) continue;
-        return n == static_cast<ssize_t>(sizeof error) ? error : 0;
-    }
+    const ssize_t n = sys::read_some(fd, &error, sizeof error);
+    return n == static_cast<ssize_t>(sizeof error) ? error : 0;
 }
 
 }  // namespace

@@ -1,3 +1,5 @@
+#include "init/supervise.hpp"
+
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -22,9 +24,8 @@
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
 #include "init/spawn.hpp"
-#include "init/supervisor_config.hpp"
-#include "init/sys/signal_mask.hpp"
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/signal_mask.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace keel::init {
 namespace {
@@ -223,6 +224,9 @@ int supervise(const SupervisorConfig& config) {
         return missing->exit_code;
     }
     if (!image_passes_checks(config)) return exit_keel_failure;
+    if (config.start_gate) {
+        if (const int stop = config.start_gate(); stop != 0) return stop;
+    }
 
     // Block before the child exists: a signal arriving between fork and the first read stays
     // pending in the signalfd and is forwarded, never lost or acted on by default.

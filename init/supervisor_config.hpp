@@ -2,6 +2,7 @@
 // What the supervisor was asked to do: plain values, validated by the CLI layer.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,11 @@
 
 namespace keel::init {
 
+// A pre-start gate: runs after the image checks, before PROGRAM starts. Returns 0 to start it, or
+// the exit code keel stops with instead (PROGRAM never starts). cli/ builds it from the probe
+// engine (healthcheck/probe.hpp) for waits on dependencies, so init/ never includes healthcheck/.
+using StartGate = std::function<int()>;
+
 struct SupervisorConfig {
     std::vector<std::string> command;            // PROGRAM and its ARGS
     bool forward_to_process_group = false;       // -g: signal the child's whole group
@@ -22,10 +28,7 @@ struct SupervisorConfig {
     std::optional<UserSpec> user;                // -u: drop to this user before starting PROGRAM
     Requirements requirements;                   // --require: image checks before PROGRAM starts
     bool warn_only = false;                      // --warn-only: report failed checks, start anyway
+    StartGate start_gate;                        // empty: start PROGRAM right after the checks
 };
-
-// Runs PROGRAM under supervision until it and every other descendant are gone; returns keel's
-// exit code (the child's, 128+N for a signal, 126/127 when it cannot start, 1 on keel failure).
-int supervise(const SupervisorConfig& config);
 
 }  // namespace keel::init

@@ -3,8 +3,8 @@
 //
 // Why: musl's mallocng maps and unmaps a page per size-class group and returns memory eagerly.
 // Starting keel (CLI11 builds its option objects, the locale its facets) made a few dozen mmap and
-// munmap calls for about 60 KB of small objects: a quarter of keel's start-up time (measured in
-// bench/README.md). keel's heap is small and steady, so a simpler design fits it: per-class free
+// munmap calls for its small objects, a large part of keel's start-up (bench/README.md has the
+// figures). keel's heap is small and steady, so a simpler design fits it: per-class free
 // lists carved from arenas that are never returned, and a mapping of its own for anything over
 // 64 KiB. musl supports replacing malloc this way: its own internal allocations go through
 // __libc_malloc, which stays mallocng, and never meet these functions.

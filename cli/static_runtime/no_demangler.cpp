@@ -1,6 +1,6 @@
 // Static musl builds only. libc++abi's default terminate handler is the one caller of
 // __cxa_demangle in keel: it would pretty-print the type of an exception that escaped main(),
-// and main() catches every exception. The demangler is 70 KB of the binary, so keel
+// and main() catches every exception. The demangler is a large part of the binary (bench/size.md), so keel
 // defines the symbol itself and the archive member that holds the real one is never linked.
 // Declining (status -2, "not a valid mangled name") is a documented outcome callers handle:
 // the terminate message then shows the mangled type name.

@@ -5,7 +5,7 @@
 #include "common/logging.hpp"
 
 #include "init/identity/drop.hpp"
-#include "init/sys/read_file.hpp"
+#include "common/sys/read_file.hpp"
 
 namespace keel::init {
 namespace {

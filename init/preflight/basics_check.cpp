@@ -1,4 +1,4 @@
-// non-root and tmp, and the order every check runs in.
+// The non-root and tmp checks.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,20 +34,6 @@ CheckResult check_tmp() {
         return {"tmp", CheckStatus::fail, dir + ": not writable by uid " + std::to_string(::geteuid()), fix};
     }
     return {"tmp", CheckStatus::ok, dir + ": writable", {}};
-}
-
-std::vector<CheckResult> run_checks(const Requirements& required, Depth depth) {
-    std::vector<CheckResult> results;
-    const std::time_t now = std::time(nullptr);
-    const bool all = depth == Depth::full;
-    if (all || required.ca_certs) results.push_back(check_ca_certs(depth, now));
-    if (all || required.tzdata) results.push_back(check_tzdata());
-    if (all || required.non_root) results.push_back(check_non_root());
-    if (all || required.tmp) results.push_back(check_tmp());
-    for (auto& result : results) {
-        if (result.status == CheckStatus::fail && !is_required(required, result.name)) result.status = CheckStatus::warn;
-    }
-    return results;
 }
 
 }  // namespace keel::init

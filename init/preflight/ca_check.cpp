@@ -10,16 +10,15 @@
 #include <cstring>
 #include <limits>
 
-#include "common/ca_bundle.hpp"
-#include "init/preflight/certificates.hpp"
+#include "common/x509/ca_bundle.hpp"
+#include "common/sys/io.hpp"
+#include "common/x509/certificates.hpp"
 #include "init/preflight/checks.hpp"
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace keel::init {
 namespace {
 
-// Debian's full bundle is ~220 KB; anything past this is not a CA bundle.
-constexpr std::size_t bundle_limit = std::size_t{8} * 1024 * 1024;
 // Small: the first certificate of a bundle is a couple of KiB, and a large chunk costs a
 // large allocation (mmap + munmap) at every start.
 constexpr std::size_t chunk_size = std::size_t{8} * 1024;
@@ -34,8 +33,8 @@ struct BundleStats {
 
 void count_certificate(std::string_view base64, std::time_t now, BundleStats& stats) {
     ++stats.certificates;
-    const auto der = decode_base64(base64);
-    const auto validity = der ? parse_certificate_validity(*der) : Result<CertificateValidity>(fail("base64"));
+    const auto der = x509::decode_base64(base64);
+    const auto validity = der ? x509::parse_certificate_validity(*der) : Result<x509::CertificateValidity>(fail("base64"));
     if (!validity) {
         ++stats.unparseable;
         return;
@@ -67,14 +66,13 @@ void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleSt
     std::size_t total = 0;
     char chunk[chunk_size];
     for (;;) {
-        const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
-        if (n < 0 && errno == EINTR) continue;
+        const ssize_t n = sys::read_some(fd.get(), chunk, sizeof chunk);
         if (n < 0) {
             stats.error = path + ": cannot read: " + std::strerror(errno);
             return;
         }
         total += static_cast<std::size_t>(n);
-        if (total > bundle_limit) {
+        if (total > x509::max_ca_bundle_size) {
             stats.error = path + ": larger than 8 MiB, not a CA bundle";
             return;
         }
@@ -86,7 +84,7 @@ void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleSt
         if (carried) text.append(fresh);
         const std::string_view view = carried ? std::string_view(text) : fresh;
         std::size_t pos = 0;
-        while (const auto block = next_pem_certificate(view, pos)) {
+        while (const auto block = x509::next_pem_certificate(view, pos)) {
             count_certificate(*block, now, stats);
             if (depth == Depth::quick && stats.valid > 0) return;
         }
@@ -100,10 +98,8 @@ void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleSt
 }
 
 bool is_certificate_file_name(const std::string& name) {
-    const auto ends_with = [&](std::string_view suffix) {
-        return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends_with(".pem") || ends_with(".crt")) return true;
+    // A name that is only ".pem" is no certificate file.
+    if (name.size() > 4 && (name.ends_with(".pem") || name.ends_with(".crt"))) return true;
     // OpenSSL's hashed names: 8 hex digits, '.', a number ("5ad8a5d6.0").
     return name.size() >= 10 && name[8] == '.' &&
            std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
@@ -136,19 +132,13 @@ void scan_directory(const std::string& dir, Depth depth, std::time_t now, Bundle
     ::closedir(handle);
 }
 
-std::string searched_places() {
-    std::string places = "SSL_CERT_FILE, SSL_CERT_DIR";
-    for (const auto& path : well_known_ca_bundles()) places += ", " + path;
-    return places + ", /etc/ssl/certs/";
-}
-
 }  // namespace
 
 CheckResult check_ca_certs(Depth depth, std::time_t now) {
     CheckResult result{"ca-certs", CheckStatus::fail, {}, fix_line};
-    const auto location = find_ca_location();
+    const auto location = x509::find_ca_location();
     if (!location) {
-        result.detail = "no CA certificates found (looked at " + searched_places() + ")";
+        result.detail = "no CA certificates found (looked at " + x509::ca_search_places() + ")";
         return result;
     }
     const std::string& where = location->file.empty() ? location->dir : location->file;
@@ -176,7 +166,7 @@ CheckResult check_ca_certs(Depth depth, std::time_t now) {
         result.detail = where + " (" + location->how + "): " + std::to_string(stats.certificates) + " certificates, " +
                         std::to_string(stats.expired) + " expired, " + std::to_string(stats.not_yet_valid) +
                         " not yet valid, " + std::to_string(stats.unparseable) + " unparseable; earliest expiry " +
-                        format_date(stats.earliest_expiry);
+                        x509::format_date(stats.earliest_expiry);
     }
     return result;
 }

@@ -8,8 +8,9 @@
 #include <cstring>
 #include <vector>
 
+#include "common/sys/io.hpp"
 #include "init/preflight/executable_format.hpp"
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace keel::init {
 namespace {
@@ -24,20 +25,9 @@ std::vector<unsigned char> read_head(const std::string& path, std::size_t size) 
     const sys::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (!fd.valid()) return head;
     head.resize(size);
-    std::size_t filled = 0;
-    while (filled < head.size()) {
-        const ssize_t n = ::read(fd.get(), head.data() + filled, head.size() - filled);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        filled += static_cast<std::size_t>(n);
-    }
-    head.resize(filled);
+    const ssize_t filled = sys::read_full(fd.get(), head.data(), head.size());
+    head.resize(filled > 0 ? static_cast<std::size_t>(filled) : 0);
     return head;
-}
-
-bool exists(const std::string& path) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) == 0;
 }
 
 }  // namespace
@@ -46,7 +36,7 @@ std::optional<ProgramLookupFailure> check_program_interpreter(const std::string&
     auto head = read_head(path, first_read_size);
     auto format = inspect_executable(head);
     if (!format.ok() && head.size() == first_read_size) format = inspect_executable(read_head(path, executable_head_size));
-    if (!format.ok() || format.value().interpreter.empty() || exists(format.value().interpreter)) {
+    if (!format.ok() || format.value().interpreter.empty() || sys::path_exists(format.value().interpreter)) {
         return std::nullopt;  // malformed files are left for the kernel to refuse
     }
     const auto& interpreter = format.value().interpreter;

@@ -5,9 +5,10 @@
 #include <cstdlib>
 
 #include "init/preflight/checks.hpp"
+#include "common/sys/io.hpp"
 #include "init/preflight/timezone_spec.hpp"
 #include "init/preflight/tzif.hpp"
-#include "init/sys/read_file.hpp"
+#include "common/sys/read_file.hpp"
 
 namespace keel::init {
 namespace {
@@ -25,11 +26,6 @@ std::vector<std::string> zoneinfo_dirs() {
     if (const char* tzdir = std::getenv("TZDIR"); tzdir != nullptr && *tzdir != '\0') dirs.emplace_back(tzdir);
     for (const char* dir : {"/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/etc/zoneinfo"}) dirs.emplace_back(dir);
     return dirs;
-}
-
-bool exists(const std::string& path) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) == 0;
 }
 
 // Reads and validates one zone file.
@@ -62,7 +58,7 @@ CheckResult check_zone_name(const std::string& name) {
         std::string path = dir;
         path += '/';
         path += name;
-        if (exists(path)) return check_zone_file(label, path, fix);
+        if (sys::path_exists(path)) return check_zone_file(label, path, fix);
         looked += (looked.empty() ? "" : ", ") + dir;
     }
     for (const auto utc : utc_names) {
@@ -76,7 +72,7 @@ CheckResult check_zone_name(const std::string& name) {
 CheckResult check_tzdata() {
     const char* tz = std::getenv("TZ");
     if (tz == nullptr) {
-        if (!exists("/etc/localtime")) return {"tzdata", CheckStatus::ok, "TZ unset and no /etc/localtime: UTC", {}};
+        if (!sys::path_exists("/etc/localtime")) return {"tzdata", CheckStatus::ok, "TZ unset and no /etc/localtime: UTC", {}};
         return check_zone_file("TZ unset", "/etc/localtime",
                                "COPY --from=build /usr/share/zoneinfo/<Zone> /etc/localtime (or set TZ=UTC0)");
     }

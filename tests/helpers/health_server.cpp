@@ -24,7 +24,7 @@
 #include <openssl/ssl.h>
 #endif
 
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace {
 

@@ -3,14 +3,14 @@
 #include <map>
 #include <set>
 
-#include "common/ca_bundle.hpp"
+#include "common/x509/ca_bundle.hpp"
 
 namespace {
 struct World {
     std::map<std::string, std::string> env;
     std::set<std::string> files, dirs;
-    std::optional<keel::CaLocation> find() const {
-        return keel::find_ca_location(
+    std::optional<keel::x509::CaLocation> find() const {
+        return keel::x509::find_ca_location(
             [this](const char* name) -> const char* {
                 auto it = env.find(name);
                 return it == env.end() ? nullptr : it->second.c_str();

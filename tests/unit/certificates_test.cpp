@@ -8,16 +8,11 @@
 #include <cstdint>
 #include <string>
 
-#include "init/preflight/certificates.hpp"
+#include "common/x509/certificates.hpp"
+#include "tests/unit/test_data.hpp"
 
-using namespace keel::init;
+using namespace keel::x509;
 
-namespace {
-std::string read_data_file(const std::string& name) {
-    std::ifstream in(std::string(KEEL_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-}  // namespace
 
 TEST_CASE("PEM blocks are found one after another, across junk") {
     const std::string text = "junk\n-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n# x\n"
@@ -109,7 +104,7 @@ TEST_CASE("base64: the decoder agrees with the plain reference on 20,000 random 
 }
 
 TEST_CASE("validity of a real CA certificate matches openssl x509 -dates") {
-    const std::string pem = read_data_file("one-ca.pem");
+    const std::string pem = keel::test::read_test_data("one-ca.pem");
     std::size_t pos = 0;
     const auto body = next_pem_certificate(pem, pos);
     REQUIRE(body.has_value());

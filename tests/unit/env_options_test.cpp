@@ -4,12 +4,12 @@
 
 #include <CLI/CLI.hpp>
 
-#include "common/env_options.hpp"
+#include "cli/env_options.hpp"
 
 TEST_CASE("env names from option names") {
-    CHECK(keel::env_name_for("KEEL_", "grace") == "KEEL_GRACE");
-    CHECK(keel::env_name_for("KEEL_", "process-group") == "KEEL_PROCESS_GROUP");
-    CHECK(keel::env_name_for("KEEL_HEALTHCHECK_", "expect-status") == "KEEL_HEALTHCHECK_EXPECT_STATUS");
+    CHECK(keel::cli::env_name_for("KEEL_", "grace") == "KEEL_GRACE");
+    CHECK(keel::cli::env_name_for("KEEL_", "process-group") == "KEEL_PROCESS_GROUP");
+    CHECK(keel::cli::env_name_for("KEEL_HEALTHCHECK_", "expect-status") == "KEEL_HEALTHCHECK_EXPECT_STATUS");
 }
 
 TEST_CASE("bound options read the env, flags win, subcommands get their own prefix") {
@@ -23,7 +23,7 @@ TEST_CASE("bound options read the env, flags win, subcommands get their own pref
     sub->add_option("--timeout", timeout);
     std::string url;
     sub->add_option("URL", url);
-    keel::bind_env_names(app);
+    keel::cli::bind_env_names(app);
 
     CHECK(sub->get_option("URL")->get_envname() == "KEEL_HEALTHCHECK_URL");
     CHECK(app.get_option("--grace")->get_envname() == "KEEL_GRACE");
@@ -57,17 +57,17 @@ TEST_CASE("errors name the env var a bad value came from") {
     CLI::App* sub = app.add_subcommand("healthcheck");
     std::string timeout;
     sub->add_option("--timeout", timeout);
-    keel::bind_env_names(app);
+    keel::cli::bind_env_names(app);
 
     setenv("KEEL_GRACE", "soon", 1);
     setenv("KEEL_HEALTHCHECK_TIMEOUT", "x", 1);
-    CHECK(keel::env_origin_of_error(app, "--grace: invalid duration 'soon'", {}) == " (from KEEL_GRACE)");
-    CHECK(keel::env_origin_of_error(app, "--timeout: bad", {"healthcheck"}) == " (from KEEL_HEALTHCHECK_TIMEOUT)");
+    CHECK(keel::cli::env_origin_of_error(app, "--grace: invalid duration 'soon'", {}) == " (from KEEL_GRACE)");
+    CHECK(keel::cli::env_origin_of_error(app, "--timeout: bad", {"healthcheck"}) == " (from KEEL_HEALTHCHECK_TIMEOUT)");
     // Given on the command line: the flag was the culprit, not the env var.
-    CHECK(keel::env_origin_of_error(app, "--grace: bad", {"--grace", "x"}).empty());
-    CHECK(keel::env_origin_of_error(app, "--grace: bad", {"--grace=x"}).empty());
-    CHECK(keel::env_origin_of_error(app, "The following argument was not expected: --x", {}).empty());
+    CHECK(keel::cli::env_origin_of_error(app, "--grace: bad", {"--grace", "x"}).empty());
+    CHECK(keel::cli::env_origin_of_error(app, "--grace: bad", {"--grace=x"}).empty());
+    CHECK(keel::cli::env_origin_of_error(app, "The following argument was not expected: --x", {}).empty());
     unsetenv("KEEL_GRACE");
-    CHECK(keel::env_origin_of_error(app, "--grace: bad", {}).empty());
+    CHECK(keel::cli::env_origin_of_error(app, "--grace: bad", {}).empty());
     unsetenv("KEEL_HEALTHCHECK_TIMEOUT");
 }

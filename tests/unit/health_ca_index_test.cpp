@@ -8,19 +8,14 @@
 #include <openssl/x509.h>
 
 #include "healthcheck/ca_index.hpp"
-#include "init/preflight/certificates.hpp"
+#include "common/x509/certificates.hpp"
+#include "tests/unit/test_data.hpp"
 
 using keel::health::CaIndex;
-using keel::init::certificate_subject;
+using keel::x509::certificate_subject;
 
 namespace {
 
-std::string read_text(const std::string& path) {
-    std::ifstream file(path);
-    std::stringstream text;
-    text << file.rdbuf();
-    return text.str();
-}
 
 // The subject as OpenSSL encodes it: the index must agree byte for byte.
 std::string openssl_subject_der(const std::string& pem) {
@@ -43,7 +38,7 @@ std::span<const unsigned char> bytes(const std::string& text) {
 }  // namespace
 
 TEST_CASE("the index finds a certificate by the subject OpenSSL sees") {
-    const std::string pem = read_text(KEEL_TEST_DATA_DIR "/one-ca.pem");
+    const std::string pem = keel::test::read_test_data("one-ca.pem");
     REQUIRE_FALSE(pem.empty());
     const std::string subject = openssl_subject_der(pem);
     const std::string bundle = "junk before\n" + pem + "\n-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n" + pem;

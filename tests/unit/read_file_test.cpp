@@ -1,4 +1,4 @@
-#include "init/sys/read_file.hpp"
+#include "common/sys/read_file.hpp"
 
 #include <doctest/doctest.h>
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "init/preflight/tzif.hpp"
+#include "tests/unit/test_data.hpp"
 
 using keel::init::validate_tzif;
 using Bytes = std::vector<unsigned char>;
@@ -13,8 +14,8 @@ using Bytes = std::vector<unsigned char>;
 namespace {
 
 Bytes read_data_file(const std::string& name) {
-    std::ifstream in(std::string(KEEL_TEST_DATA_DIR) + "/" + name, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(in), {});
+    const std::string data = keel::test::read_test_data(name);
+    return Bytes(data.begin(), data.end());
 }
 
 void put32(Bytes& b, std::uint32_t v) {

@@ -1,4 +1,4 @@
-#include "init/sys/signal_mask.hpp"
+#include "common/sys/signal_mask.hpp"
 
 #include <sys/syscall.h>
 #include <unistd.h>

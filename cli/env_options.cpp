@@ -1,20 +1,20 @@
-#include "common/env_options.hpp"
+#include "cli/env_options.hpp"
 
 #include <cstdlib>
 
 #include <CLI/CLI.hpp>
 
-namespace keel {
+#include "common/text.hpp"
+
+namespace keel::cli {
 
 std::string env_name_for(std::string_view prefix, std::string_view long_name) {
     std::string name(prefix);
     for (const char c : long_name) {
         if (c == '-') {
             name += '_';
-        } else if (c >= 'a' && c <= 'z') {
-            name += static_cast<char>(c - 'a' + 'A');
         } else {
-            name += c;
+            name += ascii_upper(c);
         }
     }
     return name;
@@ -62,4 +62,4 @@ std::string env_origin_of_error(const CLI::App& app, std::string_view message,
     return " (from " + option->get_envname() + ")";
 }
 
-}  // namespace keel
+}  // namespace keel::cli

@@ -10,7 +10,7 @@
 
 #include "common/result.hpp"
 
-namespace keel::init {
+namespace keel::x509 {
 
 // Finds the next "-----BEGIN CERTIFICATE-----" ... "-----END CERTIFICATE-----" block at or after
 // `pos` and returns its base64 body, moving `pos` past the block. nullopt when no complete block
@@ -37,4 +37,4 @@ std::span<const unsigned char> certificate_subject(std::span<const unsigned char
 // "2031-05-17" for reports.
 std::string format_date(std::int64_t epoch_seconds);
 
-}  // namespace keel::init
+}  // namespace keel::x509

@@ -1,14 +1,22 @@
 #pragma once
-// ASCII helpers shared by the probe's parsers (URLs, header names, methods, flags are ASCII by
-// their grammars; locale-dependent <cctype> has no business there).
+// ASCII helpers for keel's parsers (URLs, header names, methods, signal names, flags and env var
+// names are ASCII by their grammars; locale-dependent <cctype> has no business there).
 
 #include <string>
 #include <string_view>
 
-namespace keel::health {
+namespace keel {
 
 constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 constexpr char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+constexpr bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+    }
+    return true;
+}
 
 inline std::string ascii_lowercase(std::string_view text) {
     std::string out(text);
@@ -51,4 +59,4 @@ constexpr std::string_view trim_blanks(std::string_view text) {
     return text;
 }
 
-}  // namespace keel::health
+}  // namespace keel

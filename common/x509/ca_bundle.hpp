@@ -3,12 +3,13 @@
 // look: $SSL_CERT_FILE, then $SSL_CERT_DIR, then the well-known bundle paths of the major
 // distributions. Shared by the preflight check (issue: preflight) and the TLS probe.
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
-namespace keel {
+namespace keel::x509 {
 
 struct CaLocation {
     std::string file;  // a PEM bundle, or empty
@@ -19,6 +20,14 @@ struct CaLocation {
 // The well-known bundle paths, in search order (Debian/Ubuntu/Alpine first: the seeds' images).
 const std::vector<std::string>& well_known_ca_bundles();
 
+// Every place the search looks, in order, for the "no CA certificates found" messages of the
+// preflight and the probe: "SSL_CERT_FILE, SSL_CERT_DIR, /etc/ssl/certs/ca-certificates.crt, ...".
+std::string ca_search_places();
+
+// A CA bundle larger than this is refused unread, by the preflight and by the probe alike: an
+// image file is not trusted, and Debian's whole bundle is about 200 KiB.
+inline constexpr std::size_t max_ca_bundle_size = std::size_t{8} * 1024 * 1024;
+
 // Pure search: `getenv` and `is_readable_file` / `is_dir` are injected for tests.
 std::optional<CaLocation> find_ca_location(const std::function<const char*(const char*)>& getenv,
                                            const std::function<bool(const std::string&)>& is_readable_file,
@@ -27,4 +36,4 @@ std::optional<CaLocation> find_ca_location(const std::function<const char*(const
 // The real one (process environment and filesystem).
 std::optional<CaLocation> find_ca_location();
 
-}  // namespace keel
+}  // namespace keel::x509

@@ -1,4 +1,4 @@
-#include "init/sys/read_file.hpp"
+#include "common/sys/read_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,7 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "init/sys/unique_fd.hpp"
+#include "common/sys/io.hpp"
+#include "common/sys/unique_fd.hpp"
 
 namespace keel::sys {
 namespace {
@@ -42,8 +43,7 @@ Result<std::string> read_small_file(const std::string& path, std::size_t limit) 
             if (content.size() > limit) break;
             content.resize(std::min(limit + 1, 2 * content.size()));
         }
-        const ssize_t n = ::read(fd.get(), content.data() + filled, content.size() - filled);
-        if (n < 0 && errno == EINTR) continue;
+        const ssize_t n = read_some(fd.get(), content.data() + filled, content.size() - filled);
         if (n < 0) return fail(std::string("cannot read: ") + std::strerror(errno));
         if (n == 0) break;
         filled += static_cast<std::size_t>(n);

@@ -1,14 +1,10 @@
 #pragma once
-// `keel healthcheck [OPTIONS] [URL]`: options (and so KEEL_HEALTHCHECK_* env vars) and the entry
-// point the CLI calls.
+// The options of `keel healthcheck` as typed (cli/healthcheck_options.cpp registers them; their
+// KEEL_HEALTHCHECK_* variables bind there). make_probe_config (probe_config.hpp) validates them.
 
 #include <optional>
 #include <string>
 #include <vector>
-
-namespace CLI {
-class App;
-}
 
 namespace keel::health {
 
@@ -30,11 +26,5 @@ struct HealthcheckArgs {
 
 inline constexpr const char* default_probe_url = "http://127.0.0.1:8080/health";
 inline constexpr const char* default_socket_request_path = "/health";  // --path, for unix:// URLs
-
-// Registers the subcommand's options and its URL positional on `sub`.
-void add_healthcheck_options(CLI::App& sub, HealthcheckArgs& args);
-
-// Runs one probe; prints exactly one line on stdout; returns 0 healthy, 1 otherwise (never 2).
-int run_healthcheck(const HealthcheckArgs& args);
 
 }  // namespace keel::health

@@ -1,11 +1,11 @@
-#include "common/ca_bundle.hpp"
+#include "common/x509/ca_bundle.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
-namespace keel {
+namespace keel::x509 {
 
 const std::vector<std::string>& well_known_ca_bundles() {
     static const std::vector<std::string> paths = {
@@ -17,6 +17,12 @@ const std::vector<std::string>& well_known_ca_bundles() {
         "/etc/ssl/cert.pem",                                  // Alpine (LibreSSL), macOS-style images
     };
     return paths;
+}
+
+std::string ca_search_places() {
+    std::string places = "SSL_CERT_FILE, SSL_CERT_DIR";
+    for (const auto& path : well_known_ca_bundles()) places += ", " + path;
+    return places + ", /etc/ssl/certs/";
 }
 
 std::optional<CaLocation> find_ca_location(const std::function<const char*(const char*)>& getenv,
@@ -50,4 +56,4 @@ std::optional<CaLocation> find_ca_location() {
         });
 }
 
-}  // namespace keel
+}  // namespace keel::x509

@@ -11,7 +11,7 @@ namespace CLI {
 class App;
 }
 
-namespace keel {
+namespace keel::cli {
 
 // "KEEL_", "grace" -> "KEEL_GRACE"; "KEEL_HEALTHCHECK_", "expect-status" -> "KEEL_HEALTHCHECK_EXPECT_STATUS".
 std::string env_name_for(std::string_view prefix, std::string_view long_name);
@@ -27,4 +27,4 @@ void bind_env_names(CLI::App& app, std::string_view prefix = "KEEL_");
 std::string env_origin_of_error(const CLI::App& app, std::string_view message,
                                 const std::vector<std::string>& command_line);
 
-}  // namespace keel
+}  // namespace keel::cli

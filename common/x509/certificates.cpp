@@ -1,10 +1,10 @@
-#include "init/preflight/certificates.hpp"
+#include "common/x509/certificates.hpp"
 
 #include <array>
 #include <cstdio>
 #include <string>
 
-namespace keel::init {
+namespace keel::x509 {
 namespace {
 
 constexpr std::string_view begin_marker = "-----BEGIN CERTIFICATE-----";
@@ -211,4 +211,4 @@ std::string format_date(std::int64_t epoch_seconds) {
     return text;
 }
 
-}  // namespace keel::init
+}  // namespace keel::x509

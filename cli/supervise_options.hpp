@@ -1,5 +1,6 @@
 #pragma once
-// The supervisor's command-line options (and so their KEEL_* env vars).
+// The supervisor's command-line options (and so their KEEL_* env vars), and the step from the
+// validated options to init's SupervisorConfig.
 
 #include <string>
 #include <vector>
@@ -12,7 +13,7 @@ namespace CLI {
 class App;
 }
 
-namespace keel::init {
+namespace keel::cli {
 
 struct SupervisorArgs {
     bool process_group = false;
@@ -20,7 +21,7 @@ struct SupervisorArgs {
     std::string grace = "5s";
     std::vector<int> success_exits;
     std::string user;
-    std::string require{default_requirements};
+    std::string require{init::default_requirements};
     bool warn_only = false;
     bool operator==(const SupervisorArgs&) const = default;
 };
@@ -29,10 +30,7 @@ struct SupervisorArgs {
 // validated by the pure parsers so a bad value fails at parse time (exit 2, value quoted).
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
 
-// `keel check`: every check, as text or one JSON object; 0 when every required check passes.
-int run_check_command(const std::string& require, const std::string& format);
-
 // Already-validated args + PROGRAM -> config.
-SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
+init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
 
-}  // namespace keel::init
+}  // namespace keel::cli

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-namespace keel {
+namespace keel::cli {
 
 // `parse` takes a string and returns a Result<T>; "" means valid, else the parser's message.
 template <typename Parse>
@@ -20,4 +20,4 @@ CLI::Validator validator_from(Parse parse, std::string description) {
         std::move(description));
 }
 
-}  // namespace keel
+}  // namespace keel::cli
