@@ -5,12 +5,13 @@
 #include <vector>
 
 #include "init/preflight/executable_format.hpp"
+#include "tests/unit/test_data.hpp"
 
 using namespace keel::init;
 
 namespace {
 
-using Bytes = std::vector<unsigned char>;
+using keel::test::Bytes;
 
 void put(Bytes& b, std::size_t offset, std::uint64_t value, std::size_t width, bool big_endian) {
     if (b.size() < offset + width) b.resize(offset + width);

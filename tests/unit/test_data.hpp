@@ -4,8 +4,12 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 namespace keel::test {
+
+// Raw bytes, as the binary parsers (TZif, ELF) take them.
+using Bytes = std::vector<unsigned char>;
 
 // The whole file as bytes in a string; empty when it cannot be read (the test's checks then fail).
 inline std::string read_test_data(const std::string& name) {

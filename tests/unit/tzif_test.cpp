@@ -9,7 +9,7 @@
 #include "tests/unit/test_data.hpp"
 
 using keel::init::validate_tzif;
-using Bytes = std::vector<unsigned char>;
+using keel::test::Bytes;
 
 namespace {
 
