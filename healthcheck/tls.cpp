@@ -1,7 +1,5 @@
 #include "healthcheck/tls.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -10,8 +8,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
-#include "common/x509/ca_bundle.hpp"
+#include "common/sys/io.hpp"
 #include "common/sys/read_file.hpp"
+#include "common/x509/ca_bundle.hpp"
 
 namespace keel::health {
 namespace {
@@ -22,11 +21,6 @@ constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '
 std::string no_ca_message() {
     return "no CA certificates found (looked at " + x509::ca_search_places() +
            "): use --ca-file PATH, or --insecure to skip verification";
-}
-
-bool is_directory(const std::string& path) {
-    struct stat info {};
-    return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 std::string explain_alert(int alert) {
@@ -82,7 +76,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
         return client;
     }
     // A hashed directory (c_rehash): OpenSSL already reads only the files a chain needs.
-    if (!is_directory(location->dir)) return fail("CA directory " + location->dir + " (" + location->how + ") is not a directory");
+    if (!sys::is_directory(location->dir)) return fail("CA directory " + location->dir + " (" + location->how + ") is not a directory");
     if (SSL_CTX_load_verify_dir(native, location->dir.c_str()) != 1) return fail("cannot use CA directory " + location->dir);
     return client;
 }

@@ -24,4 +24,7 @@ bool write_all(int fd, std::string_view data);
 // stat(2) succeeds: the path names something (a dangling symlink does not).
 bool path_exists(const std::string& path);
 
+// stat(2) succeeds and names a directory (a symlink to one counts).
+bool is_directory(const std::string& path);
+
 }  // namespace keel::sys

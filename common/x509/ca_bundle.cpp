@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "common/sys/io.hpp"
+
 namespace keel::x509 {
 
 const std::vector<std::string>& well_known_ca_bundles() {
@@ -50,10 +52,7 @@ std::optional<CaLocation> find_ca_location() {
             struct stat info {};
             return ::stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(path.c_str(), R_OK) == 0;
         },
-        [](const std::string& path) {
-            struct stat info {};
-            return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
-        });
+        [](const std::string& path) { return sys::is_directory(path); });
 }
 
 }  // namespace keel::x509
