@@ -6,10 +6,14 @@ option(KEEL_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" 
 option(KEEL_STRIP "Strip the static release binary" ON)
 option(KEEL_HOT_TEXT "Static binary: start-up functions first (cmake/hot-text.ld)" ON)
 
+# GCC 12 at -O1 (the valgrind preset) reports a null dereference inside Asio's thread_info that
+# cannot happen; the presets that build at -O0 (GCC) or with clang keep the warning.
+option(KEEL_WARN_NULL_DEREFERENCE "Compile with -Wnull-dereference" ON)
+
 add_library(keel_warnings INTERFACE)
 target_compile_options(keel_warnings INTERFACE -Wall -Wextra -Wshadow -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wimplicit-fallthrough
-  $<$<BOOL:${KEEL_WERROR}>:-Werror>)
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
+  $<$<BOOL:${KEEL_WARN_NULL_DEREFERENCE}>:-Wnull-dereference> $<$<BOOL:${KEEL_WERROR}>:-Werror>)
 
 add_library(keel_build_flags INTERFACE)
 target_compile_features(keel_build_flags INTERFACE cxx_std_20)

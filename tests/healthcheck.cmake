@@ -1,7 +1,7 @@
 # Tests of keel healthcheck (included from tests/CMakeLists.txt).
 
 if(TARGET keel_unit_tests)
-target_sources(keel_unit_tests PRIVATE
+set(health_unit_test_sources
   unit/health_header_option_test.cpp
   unit/health_probe_config_test.cpp
   unit/health_request_test.cpp
@@ -10,8 +10,9 @@ target_sources(keel_unit_tests PRIVATE
   unit/health_status_range_test.cpp
   unit/health_url_test.cpp)
 if(KEEL_TLS)
-  target_sources(keel_unit_tests PRIVATE unit/health_ca_index_test.cpp)
+  list(APPEND health_unit_test_sources unit/health_ca_index_test.cpp)
 endif()
+keel_compile_together(keel_unit_tests health 8 ${health_unit_test_sources})
 endif()
 
 # A small C++ HTTP(S) server: fast enough for bench/healthcheck.py, and probed once by the

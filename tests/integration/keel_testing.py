@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import unittest
 
 KEEL = None       # path of the binary under test
@@ -31,14 +32,40 @@ def main(extra_args=(), setup=None):
         RUNNER[0] = shutil.which(RUNNER[0]) or RUNNER[0]
     if setup:
         setup(OPTIONS)
-    program = unittest.main(argv=[sys.argv[0]] + rest, verbosity=2, exit=False)
+    runner = unittest.TextTestRunner(resultclass=TimedResult, verbosity=2)
+    program = unittest.main(argv=[sys.argv[0]] + rest, testRunner=runner, exit=False)
     sys.exit(verdict(program.result, OPTIONS.no_skip))
+
+
+class TimedResult(unittest.TextTestResult):
+    """Records each case's wall time, so a suite's output says where its time went (the CI budget in
+    docs/testing.md is kept by looking at these)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.durations = []
+
+    def startTest(self, test):
+        self._started = time.monotonic()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self.durations.append((time.monotonic() - self._started, test.id().split(".", 1)[-1]))
+
+
+def slowest(result, count=5):
+    """One line naming the slowest cases, e.g. "slowest: 4.1 s Http.test_x, 2.0 s Tls.test_y"."""
+    durations = sorted(getattr(result, "durations", []), reverse=True)[:count]
+    return "slowest: " + ", ".join(f"{seconds:.1f} s {name}" for seconds, name in durations)
 
 
 def verdict(result, no_skip):
     """Exit status of a suite. Prints the "cases:" line scripts/test counts. A suite that ran no case,
     or skipped every case it ran, fails: it would otherwise pass while exercising nothing."""
     skipped = len(result.skipped)
+    if getattr(result, "durations", None):
+        print(slowest(result), flush=True)
     print(f"cases: {result.testsRun - skipped} run, {skipped} skipped", flush=True)
     if result.testsRun == 0 or skipped == result.testsRun:
         sys.stderr.write(f"FAILED: all {result.testsRun} cases skipped or none collected: this suite exercised nothing\n")

@@ -17,6 +17,7 @@ from health_servers import Server, answer
 from test_supervisor import Session, children_of, keel_cmd, read_file, recorded, wait_for
 
 PAYLOAD = None
+BROKEN_RESPONSES = 1000  # --broken-responses: how many generated broken replies to probe
 
 
 def figure(name, **values):
@@ -162,11 +163,12 @@ class Faults(unittest.TestCase):
         lowest = min(limit for limit, (code, _) in checked.items() if code == 0)
         figure("probe_nofile", limits="3..16", lowest_healthy_limit=lowest, starved_message=repr(starved[0].strip() if starved else "(sanitizer build: not reached)"))
 
-    def test_a_thousand_broken_http_responses(self):
+    def test_generated_broken_http_responses(self):
         # Each probe asks for /r/N and gets response N, so probes can run side by side.
         seed = int(os.environ.get("KEEL_BROKEN_RESPONSES_SEED", random.randrange(2**32)))
         rng = random.Random(seed)
-        cases = [(valid_response(rng)) for _ in range(300)] + [(broken_response(rng), None) for _ in range(1000)]
+        broken = BROKEN_RESPONSES
+        cases = [(valid_response(rng)) for _ in range(300)] + [(broken_response(rng), None) for _ in range(broken)]
 
         def serve(conn, server):
             request = server.receive(conn)
@@ -191,13 +193,15 @@ class Faults(unittest.TestCase):
                     verdicts[result.returncode] += 1
                 slowest = max(slowest, elapsed)
             total = time.monotonic() - started
-        figure("broken_http_responses", seed=seed, broken=1000, healthy=verdicts[0], unhealthy=verdicts[1],
+        figure("broken_http_responses", seed=seed, broken=broken, healthy=verdicts[0], unhealthy=verdicts[1],
                valid_checked=300, slowest_probe=f"{slowest:.3f}s", total=f"{total:.1f}s")
 
 
 if __name__ == "__main__":
     def setup(options):
-        global PAYLOAD
+        global PAYLOAD, BROKEN_RESPONSES
         PAYLOAD = options.payload
+        BROKEN_RESPONSES = options.broken_responses
         os.environ["KEEL_REQUIRE"] = "none"  # the preflight is not what is tested here
-    keel_testing.main([("--payload", {"required": True})], setup=setup)
+    keel_testing.main([("--payload", {"required": True}),
+                       ("--broken-responses", {"type": int, "default": 1000})], setup=setup)

@@ -1,4 +1,5 @@
 #include "common/sys/read_file.hpp"
+#include "test_data.hpp"
 
 #include <doctest/doctest.h>
 
@@ -7,7 +8,7 @@
 using keel::sys::read_small_file;
 
 namespace {
-const std::string data_dir = KEEL_TEST_DATA_DIR;
+const std::string data_dir = keel::test::data_dir();
 }
 
 TEST_CASE("read_small_file reads a whole file sized by the file, within the limit") {
