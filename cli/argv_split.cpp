@@ -35,6 +35,7 @@ SplitArgs split_at_program(const std::vector<std::string>& args, const OptionSha
             continue;
         }
         if (shape.is_subcommand(word)) {
+            split.subcommand = word;
             split.keel_args.insert(split.keel_args.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
             return split;
         }

@@ -15,6 +15,7 @@ namespace keel::cli {
 struct SplitArgs {
     std::vector<std::string> keel_args;  // handed to CLI11 (subcommand and its arguments included)
     std::vector<std::string> program;    // PROGRAM and its ARGS; empty when a subcommand was named
+    std::string subcommand;              // the subcommand named, if any ("healthcheck")
 };
 
 struct OptionShape {

@@ -23,6 +23,8 @@
 #include "cli/supervise_options.hpp"
 #include "common/logging.hpp"
 #include "healthcheck/tls_info.hpp"
+#include "common/sys/signal_mask.hpp"
+#include "init/inherited_state.hpp"
 #include "init/supervise.hpp"
 #include "keel/build_info.hpp"
 
@@ -119,7 +121,7 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
 // Everything with options: builds the CLI11 parser, parses, runs what was asked. Not inlined into
 // run(): the usual start never comes here, and the parser's code (tens of KB once inlined) would
 // otherwise sit among the functions of every start and widen the pages they fault in (hot-text).
-[[gnu::noinline]] int parse_and_run(std::vector<std::string>& args) {
+[[gnu::noinline]] int parse_and_run(std::vector<std::string>& args, const init::InheritedState& inherited) {
     CLI::App app{"keel: PID 1 supervisor and health probe for scratch containers.\n"
                  "Usage: keel [OPTIONS] [--] PROGRAM [ARGS...]\n"
                  "       keel SUBCOMMAND [OPTIONS]\n"
@@ -144,13 +146,25 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
     add_healthcheck_options(*healthcheck, healthcheck_args);
     healthcheck->footer(healthcheck_footer);
 
-    bind_env_names(app);
     SplitArgs split = split_at_program(args, option_shape(app));
+    // The probe reads its own variables only (KEEL_HEALTHCHECK_*): an image's KEEL_LOG_LEVEL or
+    // KEEL_GRACE is the supervisor's, and a bad one must not turn every probe into exit 2.
+    const bool probing = split.subcommand == subcommand_names[0];
+    if (probing) {
+        bind_env_names(*healthcheck, env_name_for("KEEL_", healthcheck->get_name()) + "_");
+    } else {
+        bind_env_names(app);
+    }
     try {
         // CLI11 takes a vector of arguments last-first.
         std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
         app.parse(keel_args);
     } catch (const CLI::ParseError& error) {
+        // A bad option before `healthcheck` (keel --log-level=bogus healthcheck ...) is still the
+        // probe's failure: one line, exit 1, never Docker's reserved 2.
+        if (probing && error.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
+            return reject_healthcheck(std::string("keel: ") + error.what());
+        }
         return report_parse_error(app, error, split.keel_args);
     }
     apply_global_options(global);
@@ -159,24 +173,35 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
         std::printf("%s\n", version_report().c_str());
         return exit_ok;
     }
-    if (healthcheck->parsed()) return run_healthcheck(healthcheck_args);
-    if (check->parsed()) return run_check_command(supervisor_args.require, check_format);
+    // The probe and the report have no signalfd: signals act on them the default way again.
+    if (healthcheck->parsed()) {
+        sys::unblock_all_signals();
+        return run_healthcheck(healthcheck_args);
+    }
+    if (check->parsed()) {
+        sys::unblock_all_signals();
+        return run_check_command(supervisor_args.require, check_format);
+    }
     if (split.program.empty()) {
         std::fprintf(stderr, "keel: no PROGRAM given\nRun 'keel --help' for usage.\n");
         return exit_usage;
     }
+    init::log_inherited_state(inherited);
     return init::supervise(make_supervisor_config(supervisor_args, std::move(split.program)));
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
+    // First, before anything can open a file or lose a signal.
+    const init::InheritedState inherited = init::reset_inherited_state();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (std::vector<std::string> program = program_without_keel_options(args); !program.empty()) {
         apply_global_options(GlobalOptions{});
+        init::log_inherited_state(inherited);
         return init::supervise(make_supervisor_config(SupervisorArgs{}, std::move(program)));
     }
-    return parse_and_run(args);
+    return parse_and_run(args, inherited);
 }
 
 }  // namespace keel::cli

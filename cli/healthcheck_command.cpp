@@ -41,6 +41,11 @@ void print_line(bool healthy, const std::string& message) {
 
 }  // namespace
 
+int reject_healthcheck(const std::string& reason) {
+    print_line(false, reason);
+    return 1;
+}
+
 int run_healthcheck(const health::HealthcheckArgs& args) {
     try {
         auto config = health::make_probe_config(args, env_origin);

@@ -84,13 +84,31 @@ std::string signal_name(int signal) {
 bool is_forwarded(int signal) {
     switch (signal) {
         case SIGCHLD: case SIGKILL: case SIGSTOP:
-        case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS: case SIGABRT:
             return false;
         default:
             // 32-34 included: libcs reserve them for their thread machinery, which single-threaded
             // keel never uses, and a glibc-built app's SIGRTMIN is 34 (musl's is 35).
             return signal >= 1 && signal < signal_limit;
     }
+}
+
+bool is_fault_signal(int signal) {
+    switch (signal) {
+        case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGTRAP: case SIGSYS: case SIGABRT:
+            return true;
+        default:
+            return false;
+    }
+}
+
+SignalAction classify_signal(int signal, int code, int sender, int self) {
+    const bool sent = code <= 0;  // SI_USER, SI_QUEUE, SI_TKILL, SI_TIMER, ...: a process sent it
+    if (sent && sender == self) return SignalAction::keel_own;
+    if (sent) return SignalAction::forward;
+    if (is_fault_signal(signal)) return SignalAction::keel_fault;
+    // The kernel's own for anything else (SIGIO with POLL_IN, ...): not something keel asked for,
+    // but PROGRAM might have (an fd it shares with keel); pass it on as before.
+    return SignalAction::forward;
 }
 
 std::vector<int> forwarded_signals() {

@@ -21,12 +21,27 @@ Result<int> parse_signal(std::string_view text, bool allow_zero = false);
 // 15 -> "SIGTERM", 36 -> "SIGRTMIN+2" (for logs).
 std::string signal_name(int signal);
 
-// Signals keel forwards: every catchable one except SIGCHLD (keel's own business) and the
-// synchronous faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT), which the kernel
-// raises for keel's own bugs and which must keep their default action. Real-time included, also
-// 32-34 that libc reserves internally (a glibc app's SIGRTMIN is 34).
+// Signals keel forwards: every catchable one except SIGCHLD (keel's own business). Real-time
+// included, also 32-34 that libc reserves internally (a glibc app's SIGRTMIN is 34). The fault
+// signals are forwarded only when someone sent them (see classify_signal).
 bool is_forwarded(int signal);
 std::vector<int> forwarded_signals();
+
+// SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT: what the kernel raises for a fault in
+// the process itself.
+bool is_fault_signal(int signal);
+
+// What the supervisor does with a signal it read, from the signal's number, its si_code and the
+// sender's pid (signalfd_siginfo). The rule (docs/architecture.md):
+// - sent by someone (kill, sigqueue, tgkill: si_code <= 0) -> forwarded, fault signals included;
+//   `docker kill -s SEGV`, or a tool that probes with SIGABRT, must reach PROGRAM, not kill keel;
+// - sent by keel to itself (the kernel's SIGPIPE or SIGXFSZ for one of keel's own writes) -> kept;
+// - a fault signal the kernel raised for keel (si_code > 0) -> keel's own fault. A synchronous one
+//   never gets here: it is delivered even while blocked, with the default action (keel dies, as a
+//   fault must). Only an asynchronous one (a memory error report) can: keel stops PROGRAM's group
+//   and dies of it the same way.
+enum class SignalAction { forward, keel_own, keel_fault };
+SignalAction classify_signal(int signal, int code, int sender, int self);
 
 // What to send for each received signal: identity unless rewritten; 0 means drop.
 class RewriteTable {

@@ -11,7 +11,6 @@
 
 #include "common/sys/io.hpp"
 #include "init/preflight/program_check.hpp"
-#include "init/signals.hpp"
 #include "common/sys/unique_fd.hpp"
 
 extern char** environ;
@@ -26,11 +25,8 @@ namespace {
         // SIGTTOU is still blocked here, so a background caller may take the foreground.
         ::tcsetpgrp(foreground_tty, ::getpid());
     }
-    struct sigaction default_action {};
-    default_action.sa_handler = SIG_DFL;
-    for (int signal = 1; signal < signal_limit; ++signal) {
-        if (signal != SIGKILL && signal != SIGSTOP) ::sigaction(signal, &default_action, nullptr);
-    }
+    // Every disposition is already SIG_DFL in keel (init/inherited_state.hpp) and execve resets
+    // whatever handler the runtime installed (a sanitizer's): only the mask is keel's to undo.
     sigset_t empty;
     sigemptyset(&empty);
     ::sigprocmask(SIG_SETMASK, &empty, nullptr);
@@ -66,9 +62,8 @@ SpawnResult spawn_child(const SpawnRequest& request) {
 
     // vfork: the child borrows keel's memory until execve instead of copying its page tables,
     // which was a fifth of keel's start-up time. Safe here because the child only makes system
-    // calls on data prepared above and never returns (execve or _exit); keel's signals are all
-    // blocked, so no handler can run on the shared stack; and the child's sigaction calls change
-    // its own dispositions only (no CLONE_SIGHAND).
+    // calls on data prepared above and never returns (execve or _exit), and keel installs no
+    // signal handler, so none can run on the shared stack.
     const pid_t pid = ::vfork();
     if (pid < 0) {
         return {-1, 1, std::string("cannot start ") + request.path + ": vfork() failed: " + std::strerror(errno)};

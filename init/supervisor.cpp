@@ -1,6 +1,7 @@
 #include "init/supervise.hpp"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -11,10 +12,14 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <optional>
+#include <string>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/system/system_error.hpp>
 #include "common/logging.hpp"
 
 #include "init/descendants.hpp"
@@ -23,6 +28,7 @@
 #include "init/preflight/checks.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
+#include "init/signals.hpp"
 #include "init/spawn.hpp"
 #include "common/sys/signal_mask.hpp"
 #include "common/sys/unique_fd.hpp"
@@ -61,12 +67,44 @@ bool image_passes_checks(const SupervisorConfig& config) {
     return passed;
 }
 
+// " (RLIMIT_NOFILE is 4)" after an EMFILE: the limit is what the reader needs to change.
+std::string descriptor_limit_note(int error) {
+    rlimit limit{};
+    if (error != EMFILE || ::getrlimit(RLIMIT_NOFILE, &limit) != 0) return "";
+    return " (RLIMIT_NOFILE is " + std::to_string(limit.rlim_cur) + "; keel needs a few descriptors beyond fds 0-2)";
+}
+
+// Kills PROGRAM's process group (and PROGRAM, should it have left it) before keel exits on a
+// failure of its own: supervising nothing is worse than stopping.
+void kill_program(pid_t child, const std::string& why) {
+    log::error("{}: killing PROGRAM's process group (pid {}) before exiting", why, child);
+    ::kill(-child, SIGKILL);
+    ::kill(child, SIGKILL);
+}
+
+// keel's own fault, raised asynchronously (a synchronous one never reaches the signalfd): die of
+// it the default way, as the fault would have, with PROGRAM stopped first.
+[[noreturn]] void die_of_fault(int signal, pid_t child) {
+    kill_program(child, signal_name(signal) + " raised by the kernel for keel itself");
+    ::signal(signal, SIG_DFL);
+    sys::unblock_all_signals();
+    ::raise(signal);
+    std::abort();
+}
+
+// True when no job-control shell sits above keel to resume it after a stop: keel is PID 1, or
+// leads its own session (what a pty gives the first process, `docker run -it` included).
+bool nobody_resumes_keel() { return ::getpid() == 1 || ::getsid(0) == ::getpid(); }
+
 class Supervisor {
 public:
-    Supervisor(const SupervisorConfig& config, sys::UniqueFd signal_fd, pid_t child, int tty)
-        : config_(config), signals_(io_, signal_fd.release()), grace_timer_(io_), child_(child), tty_(tty) {}
+    // Everything that can fail (the event loop, its epoll and timer fds, the signalfd's
+    // descriptor) is made here, before PROGRAM starts; run() only uses it.
+    Supervisor(const SupervisorConfig& config, sys::UniqueFd signal_fd, int tty)
+        : config_(config), signals_(io_, signal_fd.release()), grace_timer_(io_), tty_(tty) {}
 
-    int run() {
+    int run(pid_t child) {
+        child_ = child;
         read_signals();
         // The first SIGCHLD may have come and gone before the signalfd was read.
         reap();
@@ -84,15 +122,25 @@ private:
                 if (ec != asio::error::operation_aborted) log::error("reading signals failed: {}", ec.message());
                 return;
             }
-            for (std::size_t i = 0; i < bytes / sizeof(signalfd_siginfo); ++i) on_signal(static_cast<int>(pending_[i].ssi_signo));
+            for (std::size_t i = 0; i < bytes / sizeof(signalfd_siginfo); ++i) on_signal(pending_[i]);
             if (phase_ != Phase::done) read_signals();
         });
     }
 
-    void on_signal(int signal) {
+    void on_signal(const signalfd_siginfo& info) {
+        const int signal = static_cast<int>(info.ssi_signo);
         if (signal == SIGCHLD) {
             reap();
             return;
+        }
+        switch (classify_signal(signal, info.ssi_code, static_cast<int>(info.ssi_pid), ::getpid())) {
+            case SignalAction::keel_own:
+                log::debug("{} raised by keel itself (a write to a closed pipe?): not forwarded", signal_name(signal));
+                return;
+            case SignalAction::keel_fault:
+                die_of_fault(signal, child_);
+            case SignalAction::forward:
+                break;
         }
         if (signal == SIGCONT && tty_ >= 0 && child_ > 0) {
             // Resumed by the shell's `fg`: hand the terminal back to the child's group.
@@ -163,9 +211,15 @@ private:
     // Job control: the child stopped (Ctrl-Z), so keel stops too and the shell above it gets its
     // terminal back; its `fg` resumes keel with SIGCONT, which keel passes on.
     void stop_with_child() {
-        // As PID 1 (docker run -it) there is no shell above to take the terminal, and the kernel
-        // ignores SIGSTOP for init anyway: keel keeps running and a SIGCONT resumes the child.
-        if (tty_ < 0 || ::getpid() == 1) return;
+        if (tty_ < 0) return;
+        // As PID 1 or a session leader (docker run -it, a pty) there is no shell above to take
+        // the terminal or to resume a stopped keel: keel keeps running, and a SIGCONT sent to it
+        // resumes the child.
+        if (nobody_resumes_keel()) {
+            log::info("{} stopped; no job-control shell above keel: send SIGCONT to keel to resume it",
+                      config_.command.front());
+            return;
+        }
         ::tcsetpgrp(tty_, ::getpgrp());
         ::kill(::getpid(), SIGSTOP);
     }
@@ -196,7 +250,7 @@ private:
     asio::posix::stream_descriptor signals_;
     asio::steady_timer grace_timer_;
     std::array<signalfd_siginfo, 16> pending_{};
-    pid_t child_;
+    pid_t child_ = -1;
     int tty_;
     Phase phase_ = Phase::running;
     bool main_exited_ = false;
@@ -237,7 +291,8 @@ int supervise(const SupervisorConfig& config) {
     }
     sys::UniqueFd signal_fd(::signalfd(-1, &handled, SFD_CLOEXEC | SFD_NONBLOCK));
     if (!signal_fd.valid()) {
-        log::error("signalfd() failed: {}", std::strerror(errno));
+        const int error = errno;
+        log::error("signalfd() failed: {}{}", std::strerror(error), descriptor_limit_note(error));
         return exit_keel_failure;
     }
     if (::getpid() != 1 && ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
@@ -246,6 +301,17 @@ int supervise(const SupervisorConfig& config) {
     }
 
     const int tty = foreground_terminal();
+    std::optional<Supervisor> made;
+    try {
+        made.emplace(config, std::move(signal_fd), tty);
+    } catch (const boost::system::system_error& error) {
+        // Asio's epoll, eventfd or timerfd: out of descriptors, typically (RLIMIT_NOFILE).
+        const std::string what = error.what();  // "epoll: No file descriptors available [system:24]"
+        log::error("cannot create the event loop ({}): {}{}", what.substr(0, what.find(':')), error.code().message(),
+                   descriptor_limit_note(error.code().value()));
+        return exit_keel_failure;
+    }
+    Supervisor& supervisor = *made;
     const SpawnResult spawned = spawn_child({program.path, config.command, tty});
     if (spawned.pid < 0) {
         log::error("{}", spawned.error);
@@ -255,7 +321,14 @@ int supervise(const SupervisorConfig& config) {
     // Keep no directory (and so no mount) busy: the child has its own working directory.
     if (::chdir("/") != 0) log::debug("chdir(\"/\") failed: {}", std::strerror(errno));
 
-    return Supervisor(config, std::move(signal_fd), spawned.pid, tty).run();
+    try {
+        return supervisor.run(spawned.pid);
+    } catch (const std::exception& error) {
+        kill_program(spawned.pid, std::string("internal error while supervising: ") + error.what());
+    } catch (...) {
+        kill_program(spawned.pid, "internal error while supervising");
+    }
+    return exit_keel_failure;
 }
 
 }  // namespace keel::init

@@ -28,4 +28,30 @@ int block_signals(const sigset_t& set) {
     return static_cast<int>(::syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, nullptr, kernel_sigset_bytes));
 }
 
+int unblock_all_signals() {
+    const sigset_t none = make_signal_set({});
+    return static_cast<int>(::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, kernel_sigset_bytes));
+}
+
+namespace {
+// The kernel's struct sigaction on x86_64 and aarch64 (both define SA_RESTORER).
+struct KernelSigaction {
+    void (*handler)(int);
+    unsigned long flags;
+    void (*restorer)();
+    unsigned long long mask;
+};
+static_assert(sizeof(unsigned long long) == kernel_sigset_bytes);
+}  // namespace
+
+int reset_if_ignored(int signal) {
+    KernelSigaction current{};
+    if (::syscall(SYS_rt_sigaction, signal, nullptr, &current, kernel_sigset_bytes) != 0) return -1;
+    if (current.handler != SIG_IGN) return 0;
+    KernelSigaction default_action{};
+    default_action.handler = SIG_DFL;
+    if (::syscall(SYS_rt_sigaction, signal, &default_action, nullptr, kernel_sigset_bytes) != 0) return -1;
+    return 1;
+}
+
 }  // namespace keel::sys

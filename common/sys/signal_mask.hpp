@@ -13,4 +13,11 @@ sigset_t make_signal_set(const std::vector<int>& signals);
 // rt_sigprocmask(SIG_BLOCK, ...): returns 0 or -1 with errno set.
 int block_signals(const sigset_t& set);
 
+// rt_sigprocmask(SIG_SETMASK, empty): every signal unblocked. 0 or -1 with errno set.
+int unblock_all_signals();
+
+// Through rt_sigaction: a signal inherited as ignored (SIG_IGN survives execve, a handler does
+// not) is set back to SIG_DFL. 1 when it was ignored, 0 when it was not, -1 with errno set.
+int reset_if_ignored(int signal);
+
 }  // namespace keel::sys

@@ -102,11 +102,15 @@ const GroupEntry* find_group(const std::vector<GroupEntry>& entries, std::string
 }
 
 std::vector<std::uint32_t> groups_of_member(const std::vector<GroupEntry>& entries, std::string_view user) {
+    // Never quadratic: a hostile /etc/group can list the user in tens of thousands of groups
+    // (sorted then de-duplicated; the kernel keeps supplementary groups sorted anyway).
     std::vector<std::uint32_t> gids;
     for (const auto& group : entries) {
         const bool member = std::find(group.members.begin(), group.members.end(), user) != group.members.end();
-        if (member && std::find(gids.begin(), gids.end(), group.gid) == gids.end()) gids.push_back(group.gid);
+        if (member) gids.push_back(group.gid);
     }
+    std::sort(gids.begin(), gids.end());
+    gids.erase(std::unique(gids.begin(), gids.end()), gids.end());
     return gids;
 }
 

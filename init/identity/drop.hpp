@@ -3,8 +3,11 @@
 // tree (keel included) runs unprivileged.
 //
 // Order matters and every step is checked:
-//   1. capability bounding set emptied and ambient set cleared — needs CAP_SETPCAP, so while root;
-//   2. setgroups, then setresgid — both need privilege, so before the uid changes;
+//   1. capability bounding set emptied and ambient set cleared — needs CAP_SETPCAP, so while root.
+//      Without CAP_SETPCAP (a pod that drops ALL and adds back SETUID and SETGID) the bounding set
+//      stays, as with gosu and su-exec: steps 3-5 still leave no capability and no way to get one;
+//   2. setgroups, then setresgid — both need privilege, so before the uid changes. In a user
+//      namespace that denies setgroups (`unshare -r`), an identity with no extra groups skips it;
 //   3. setresuid — real, effective and saved uid all become the target: no way back;
 //   4. inheritable capabilities cleared (setuid already emptied permitted/effective);
 //   5. PR_SET_NO_NEW_PRIVS — no setuid binary or file capability can re-grant anything;
@@ -27,6 +30,10 @@ class PrivilegeOps {
 public:
     virtual ~PrivilegeOps() = default;
     virtual uid_t geteuid() = 0;
+    virtual gid_t getegid() = 0;
+    virtual std::vector<std::uint32_t> getgroups() = 0;
+    // The kernel's limit on supplementary groups (/proc/sys/kernel/ngroups_max).
+    virtual std::size_t groups_limit() = 0;
     virtual int drop_bounding_set() = 0;
     virtual int clear_ambient_caps() = 0;
     virtual int setgroups(const std::vector<std::uint32_t>& groups) = 0;
@@ -41,8 +48,13 @@ public:
 
 PrivilegeOps& real_privilege_ops();
 
-// Runs the sequence. Already non-root: switching to the same uid (and gid) only sets
-// no_new_privs; a different target is an error naming both uids.
+// Runs the sequence. Already non-root, keel cannot change ids, and never pretends it did:
+// - a different uid is an error naming both;
+// - a `:GROUP` it does not already have is an error (a setresgid to it is tried first: a non-root
+//   process may switch among its own real and saved gids);
+// - a gid or groups derived from /etc/passwd and /etc/group that differ from what the runtime gave
+//   (Kubernetes runAsGroup, fsGroup) are kept, with a warning: such pods must keep starting;
+// then only no_new_privs is set. More groups than the kernel allows is an error in every case.
 Result<bool> drop_privileges(const Identity& target, PrivilegeOps& ops);
 
 }  // namespace keel::init

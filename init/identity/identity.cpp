@@ -95,6 +95,7 @@ Result<Identity> resolve_identity(const UserSpec& spec, const AccountFile& passw
         if (!gid) return fail(gid.error());
         identity.gid = gid.value();
         identity.groups = {identity.gid};
+        identity.explicit_group = true;
         return identity;
     }
     if (entry == nullptr) return identity;  // bare numeric uid: no supplementary groups at all
@@ -103,9 +104,7 @@ Result<Identity> resolve_identity(const UserSpec& spec, const AccountFile& passw
         const auto groups = parse_group(*group.content);
         note_malformed(groups, group, identity);
         for (const std::uint32_t gid : groups_of_member(groups.entries, entry->name)) {
-            if (std::find(identity.groups.begin(), identity.groups.end(), gid) == identity.groups.end()) {
-                identity.groups.push_back(gid);
-            }
+            if (gid != identity.gid) identity.groups.push_back(gid);  // already distinct
         }
     }
     return identity;

@@ -30,7 +30,8 @@ struct AccountFile {
 struct Identity {
     std::uint32_t uid = 0;
     std::uint32_t gid = 0;
-    std::vector<std::uint32_t> groups;  // supplementary groups
+    std::vector<std::uint32_t> groups;  // supplementary groups, distinct
+    bool explicit_group = false;        // ":GROUP" was given: the gid is asked for, not derived
     std::string user_name;              // for USER and LOGNAME
     std::string home;                   // for HOME
     std::vector<std::string> notes;     // skipped malformed lines, for debug logs

@@ -27,6 +27,7 @@ void usage() {
                  "usage: payload exit N\n"
                  "       payload signals FILE [--exit-on SIGNUM] [--ignore-term]   record received signals\n"
                  "       payload status                     print Sig*, pgid, sid, tty foreground\n"
+                 "       payload fds FILE                   write what fds 0-2 are into FILE\n"
                  "       payload ids                        print own and parent's ids and caps, HOME/USER/LOGNAME\n"
                  "       payload sleep SECONDS\n"
                  "       payload orphans N                  make N orphans, wait until none is a zombie\n"
@@ -188,6 +189,23 @@ void print_status() {
                 ::getpgrp(), ::getsid(0), static_cast<int>(::tcgetpgrp(STDIN_FILENO)));
 }
 
+// What fds 0-2 are ("/dev/null", "pipe:[123]", "closed"), one per line, into FILE: stdout itself
+// may be what is being looked at.
+int describe_standard_fds(const char* file) {
+    const int out = ::open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0) return 70;
+    for (int fd = 0; fd <= 2; ++fd) {
+        char link[32];
+        std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        char target[256];
+        const ssize_t n = ::readlink(link, target, sizeof target - 1);
+        const std::string line = std::to_string(fd) + " " + (n < 0 ? std::string("closed") : std::string(target, static_cast<std::size_t>(n))) + "\n";
+        [[maybe_unused]] auto written = ::write(out, line.data(), line.size());
+    }
+    ::close(out);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -209,6 +227,7 @@ int main(int argc, char** argv) {
         print_ids();
         return 0;
     }
+    if (command == "fds") return describe_standard_fds(arg(2));
     if (command == "status") {
         print_status();
         return 0;

@@ -236,6 +236,27 @@ class BadOptions(ProbeCase):
             with self.subTest(args=args, env=env):
                 self.unhealthy(*args, env=clean_env(**env), expect=message)
 
+    def test_supervisor_variables_and_global_options_never_break_the_probe(self):
+        with socket.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(16)
+            url = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+            # The image's supervisor settings are not the probe's: a bad KEEL_LOG_LEVEL made every
+            # probe exit 2 with nothing on stdout.
+            for name, value in (("KEEL_LOG_LEVEL", "bogus"), ("KEEL_LOG_FORMAT", "xml"), ("KEEL_GRACE", "soon"),
+                                ("KEEL_USER", "a:b:c"), ("KEEL_REWRITE", "nope"), ("KEEL_REQUIRE", "everything")):
+                with self.subTest(variable=name):
+                    self.healthy(url, env=clean_env(**{name: value}))
+            # A bad global option before the subcommand is the probe's failure: one line, exit 1.
+            result = keel_testing.run_keel("--log-level=bogus", "healthcheck", url, env=clean_env(), timeout=30)
+            self.assertEqual(result.returncode, 1, result)
+            self.assertEqual(len(result.stdout.splitlines()), 1, result.stdout)
+            self.assertTrue(result.stdout.startswith("unhealthy: keel: --log-level"), result.stdout)
+            # A good one still applies.
+            result = keel_testing.run_keel("--log-level", "debug", "healthcheck", url, env=clean_env(), timeout=30)
+            self.assertEqual(result.returncode, 0, result)
+            self.assertEqual(len(result.stdout.splitlines()), 1, result.stdout)
+
     def test_help_exits_0_and_shows_the_defaults(self):
         result = keel_testing.run_keel("healthcheck", "--help", env=clean_env())
         self.assertEqual(result.returncode, 0)

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -107,13 +108,104 @@ class ScratchImage(unittest.TestCase):
         self.assertIn("empty GROUP", result.stderr)
 
 
+# Runs argv[1:] in a new user namespace mapping ids 0-65535 to themselves, with setgroups denied.
+USERNS_DENYING_SETGROUPS = """
+import ctypes, os, sys
+CLONE_NEWUSER = 0x10000000
+ready_r, ready_w = os.pipe()
+go_r, go_w = os.pipe()
+child = os.fork()
+if child == 0:
+    if ctypes.CDLL(None, use_errno=True).unshare(CLONE_NEWUSER) != 0:
+        os._exit(90)
+    os.write(ready_w, b"x")
+    os.read(go_r, 1)
+    os.execv(sys.argv[1], sys.argv[1:])
+os.read(ready_r, 1)
+for name, text in (("setgroups", "deny"), ("uid_map", "0 0 65536"), ("gid_map", "0 0 65536")):
+    with open(f"/proc/{child}/{name}", "w") as f:
+        f.write(text)
+os.write(go_w, b"x")
+_, status = os.waitpid(child, 0)
+sys.exit(os.waitstatus_to_exitcode(status) & 0xff)
+"""
+
+
+def host_run(prefix, *args):
+    """keel on the host (no chroot: the tools in prefix are not in one) under a wrapper such as
+    setpriv or unshare. -u takes a bare uid there: the host's account files do not list it."""
+    env = dict(os.environ, KEEL_REQUIRE="none")
+    argv = [*prefix, *keel_testing.RUNNER, keel_testing.KEEL, *args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=30, env=env)
+
+
+def assert_dropped_to(test, result, uid):
+    test.assertEqual(result.returncode, 0, result.stderr)
+    ids = parse_ids(result.stdout)
+    test.assertEqual(ids["self.Uid"].split(), [str(uid)] * 4)
+    test.assertEqual(ids["self.NoNewPrivs"], "1")
+    for cap in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+        test.assertEqual(int(ids[f"self.{cap}"], 16), 0, cap)
+    test.assertEqual(int(ids["parent.CapEff"], 16), 0, "keel itself keeps no capability")
+    return ids
+
+
+class ReducedPrivilege(unittest.TestCase):
+    """Root without all of root: the pods and user namespaces that production starts keel in."""
+
+    def test_without_cap_setpcap_the_drop_still_clears_every_capability(self):
+        # A pod with `drop: [ALL]`, `add: [SETUID, SETGID]`, and one that only lacks SETPCAP.
+        for bounding in ("-setpcap", "-all,+setuid,+setgid"):
+            with self.subTest(bounding=bounding):
+                result = host_run(["setpriv", f"--bounding-set={bounding}", "--inh-caps=-all"],
+                                  "--log-level", "debug", "-u", "4242", "--", PAYLOAD, "ids")
+                ids = assert_dropped_to(self, result, 4242)
+                self.assertNotEqual(int(ids["self.CapBnd"], 16), 0, "the bounding set could not be emptied")
+                self.assertIn("capability bounding set kept: keel lacks CAP_SETPCAP", result.stderr)
+
+    def test_user_namespace_that_denies_setgroups(self):
+        # What `unshare -r` and some rootless engines give: setgroups(2) fails with EPERM. (util-
+        # linux maps more than one id only through newuidmap, so a small helper does it.)
+        prefix = [sys.executable, "-c", USERNS_DENYING_SETGROUPS]
+        result = host_run(prefix, "-u", "4242", "--", PAYLOAD, "ids")
+        assert_dropped_to(self, result, 4242)
+        self.assertIn("setgroups() is not permitted here", result.stderr)
+        # :GROUP is the primary group only: nothing for setgroups to add either.
+        grouped = host_run(prefix, "-u", "4242:4343", "--", PAYLOAD, "ids")
+        self.assertEqual(grouped.returncode, 0, grouped.stderr)
+        self.assertEqual(parse_ids(grouped.stdout)["self.Gid"].split(), ["4343"] * 4)
+
+
 class AlreadyUnprivileged(unittest.TestCase):
     """Started as uid 10000 (USER 10000 in the image, or runAsNonRoot)."""
 
-    def run_as(self, uid, *args):
-        argv = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+    def run_as(self, uid, *args, gid=None, groups=None):
+        gid = uid if gid is None else gid
+        group_option = f"--groups={groups}" if groups else "--clear-groups"
+        argv = ["setpriv", f"--reuid={uid}", f"--regid={gid}", group_option,
                 *keel_testing.RUNNER, keel_testing.KEEL, *args]
         return subprocess.run(argv, capture_output=True, text=True, timeout=30)
+
+    def test_explicit_group_it_cannot_take_is_refused(self):
+        result = self.run_as(10000, "-u", "10000:2000", "--", PAYLOAD, "ids")
+        self.assertEqual(result.returncode, 1, result)
+        self.assertEqual(result.stdout, "", "the program must never start")
+        self.assertIn("keel runs as uid 10000 gid 10000 and cannot switch to gid 2000", result.stderr)
+        self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+        # The gid it already has is fine.
+        same = self.run_as(10000, "-u", "10000:10000", "--", PAYLOAD, "ids")
+        self.assertEqual(same.returncode, 0, same.stderr)
+
+    def test_runtime_groups_are_kept_with_a_warning(self):
+        # Kubernetes runAsUser 10000, runAsGroup 3000, fsGroup 4000: -u 10000 alone would derive
+        # gid 10000 and no groups; the pod must still start, as what the runtime gave.
+        result = self.run_as(10000, "-u", "10000", "--", PAYLOAD, "ids", gid=3000, groups="3000,4000")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        ids = parse_ids(result.stdout)
+        self.assertEqual(ids["self.Gid"].split(), ["3000"] * 4)
+        self.assertEqual(sorted(ids["self.Groups"].split(), key=int), ["3000", "4000"])
+        self.assertIn("keeping gid 3000 given by the runtime", result.stderr)
+        self.assertIn("keeping supplementary groups [3000,4000] given by the runtime", result.stderr)
 
     def test_same_uid_is_a_noop(self):
         result = self.run_as(10000, "-u", "10000", "--", PAYLOAD, "ids")

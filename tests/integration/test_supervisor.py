@@ -2,9 +2,11 @@
 
 import os
 import pty
+import select
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -18,6 +20,24 @@ def keel_cmd(*args, pid1=False):
     """argv for keel [args]; with pid1, inside fresh pid + mount namespaces (keel is PID 1)."""
     cmd = keel_testing.RUNNER + [keel_testing.KEEL, *args]
     return (["unshare", "--pid", "--fork", "--mount-proc"] + cmd) if pid1 else cmd
+
+
+def hostile_cmd(setup, *args, pid1=False):
+    """argv for keel [args] started by a process that first runs `setup` (Python statements) and
+    then execs keel: the state a runtime or a shell may hand a PID 1 (ignored or blocked signals,
+    closed fds, low limits). Python itself also leaves SIGPIPE and SIGXFSZ ignored."""
+    code = "import os, resource, signal, sys\n" + setup + "\nos.execv(sys.argv[1], sys.argv[1:])"
+    inner = [sys.executable, "-c", code, *keel_testing.RUNNER, keel_testing.KEEL, *args]
+    return (["unshare", "--pid", "--fork", "--mount-proc"] + inner) if pid1 else inner
+
+
+# Every signal a starter can set to SIG_IGN (glibc's sigaction refuses 32 and 33).
+SETTABLE = [s for s in range(1, signal.NSIG)
+            if s not in (signal.SIGKILL, signal.SIGSTOP) and not 32 <= s < signal.SIGRTMIN]
+IGNORE_ALL = f"for s in {SETTABLE}: signal.signal(s, signal.SIG_IGN)"
+BLOCK_ALL = "signal.pthread_sigmask(signal.SIG_BLOCK, range(1, signal.NSIG))"
+FAULT_SIGNALS = [signal.SIGSEGV, signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGABRT, signal.SIGTRAP,
+                 signal.SIGSYS]
 
 
 def wait_for(predicate, timeout=10.0, what="condition"):
@@ -49,13 +69,14 @@ def recorded(path):
 class Session:
     """keel supervising `payload signals FILE ...`: knows keel's and the child's host pids."""
 
-    def __init__(self, test, keel_args=(), payload_args=(), pid1=False, payload_command="signals"):
+    def __init__(self, test, keel_args=(), payload_args=(), pid1=False, payload_command="signals", setup=None):
         self.dir = tempfile.mkdtemp(prefix="keel-test-")
         test.addCleanup(shutil.rmtree, self.dir, True)
         self.record = os.path.join(self.dir, "signals")
         self.extra = os.path.join(self.dir, "signals2")
         files = [self.record, self.extra] if payload_command == "group-signals" else [self.record]
-        argv = keel_cmd(*keel_args, "--", PAYLOAD, payload_command, *files, *payload_args, pid1=pid1)
+        args = [*keel_args, "--", PAYLOAD, payload_command, *files, *payload_args]
+        argv = hostile_cmd(setup, *args, pid1=pid1) if setup else keel_cmd(*args, pid1=pid1)
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         test.addCleanup(self.kill)
         wait_for(lambda: read_file(self.record + ".ready"), what="payload ready")
@@ -306,19 +327,125 @@ class JobControl(unittest.TestCase):
         self.assertEqual(os.waitstatus_to_exitcode(status), 0)
         self.assertEqual(recorded(record), [signal.SIGINT])
 
-    def test_ctrl_z_stops_app_and_keel_then_fg_resumes_both(self):
+    def test_ctrl_z_as_session_leader_stops_the_app_only(self):
+        # keel leads the pty's session (docker run -it): no shell above it could resume a stopped
+        # keel, so it keeps running, and a SIGCONT sent to it resumes the app.
         keel, master, child = self.start_on_pty("sleep", "30")
         os.write(master, b"\x1a")  # Ctrl-Z: SIGTSTP to the foreground group (the app)
-        _, status = os.waitpid(keel, os.WUNTRACED)
-        self.assertTrue(os.WIFSTOPPED(status), "keel stops with its child so the shell gets the terminal")
-        self.assertEqual(process_state(child), "T")
-        self.assertEqual(os.tcgetpgrp(master), keel, "keel took the terminal back before stopping")
-        os.kill(keel, signal.SIGCONT)  # what the shell's `fg` does
-        wait_for(lambda: process_state(child) != "T", what="child resumed")
-        wait_for(lambda: os.tcgetpgrp(master) == child, what="child back in the foreground")
+        wait_for(lambda: process_state(child) == "T", what="app stopped")
+        time.sleep(0.3)
+        self.assertEqual(os.waitpid(keel, os.WNOHANG | os.WUNTRACED), (0, 0), "keel must not stop")
+        self.assertNotEqual(process_state(keel), "T")
+        os.kill(keel, signal.SIGCONT)
+        wait_for(lambda: process_state(child) != "T", what="app resumed")
         os.kill(keel, signal.SIGTERM)
         _, status = os.waitpid(keel, 0)
         self.assertEqual(os.waitstatus_to_exitcode(status), 128 + signal.SIGTERM)
+
+    def test_ctrl_z_under_a_job_control_shell_stops_keel_then_fg_resumes_both(self):
+        # A shell leads the session and runs keel as a job (`keel -- app` typed at a prompt).
+        result = os.path.join(tempfile.mkdtemp(prefix="keel-pty-"), "keel")
+        self.addCleanup(shutil.rmtree, os.path.dirname(result), True)
+        shell, master = pty.fork()
+        if shell == 0:
+            try:
+                job = os.fork()
+                if job == 0:
+                    os.setpgid(0, 0)
+                    while os.tcgetpgrp(0) != os.getpid():  # the shell gives the job the terminal
+                        time.sleep(0.001)
+                    os.execv(keel_testing.KEEL, [keel_testing.KEEL, "--", PAYLOAD, "sleep", "30"])
+                os.setpgid(job, job)
+                os.tcsetpgrp(0, job)
+                with open(result, "w") as f:
+                    f.write(str(job))
+                signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # a shell takes the terminal back
+                while True:
+                    _, status = os.waitpid(job, os.WUNTRACED)
+                    if not os.WIFSTOPPED(status):
+                        os._exit(os.waitstatus_to_exitcode(status) & 0xff)
+                    # `fg` once the test has looked: the job's group gets the terminal, then SIGCONT.
+                    while not os.path.exists(result + ".fg"):
+                        time.sleep(0.01)
+                    os.tcsetpgrp(0, job)
+                    os.killpg(job, signal.SIGCONT)
+            finally:
+                os._exit(99)
+        self.addCleanup(os.close, master)
+        self.addCleanup(lambda: self.reap(shell))
+        keel = int(wait_for(lambda: read_file(result), what="the job's pid"))
+        child = wait_for(lambda: children_of(keel), what="payload")[0]
+        wait_for(lambda: os.tcgetpgrp(master) == child, what="child in the foreground")
+        os.write(master, b"\x1a")
+        wait_for(lambda: process_state(keel) == "T", what="keel stopped with its child")
+        self.assertEqual(process_state(child), "T")
+        self.assertEqual(os.tcgetpgrp(master), keel, "keel took the terminal back before stopping")
+        open(result + ".fg", "w").close()  # the shell's `fg`
+        wait_for(lambda: process_state(child) != "T", what="child resumed")
+        wait_for(lambda: os.tcgetpgrp(master) == child, what="child back in the foreground")
+        os.kill(keel, signal.SIGTERM)
+        _, status = os.waitpid(shell, 0)
+        self.assertEqual(os.waitstatus_to_exitcode(status), 128 + signal.SIGTERM)
+
+    def test_interactive_job_control_shell(self):
+        # `docker run -it image keel -- bash`: bash's own job control works under keel, and keel
+        # exits with bash's status.
+        bash = shutil.which("bash")
+        if bash is None:
+            self.skipTest("no bash on this machine")
+        pid, master = pty.fork()
+        if pid == 0:
+            try:
+                os.execv(keel_testing.KEEL, [keel_testing.KEEL, "--", bash, "--norc", "--noprofile", "-i"])
+            finally:
+                os._exit(99)
+        self.addCleanup(os.close, master)
+        self.addCleanup(lambda: self.reap(pid))
+        output = bytearray()
+
+        def read_until(text, timeout=10.0):
+            deadline = time.monotonic() + timeout
+            while text not in output:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out waiting for {text!r} in {bytes(output)!r}")
+                ready, _, _ = select.select([master], [], [], remaining)
+                if ready:
+                    output.extend(os.read(master, 4096))
+
+        os.write(master, b"PS1='$ '; echo RE''ADY\n")
+        read_until(b"READY")  # bash's output, not the echo of the typed line
+        shell = wait_for(lambda: children_of(pid), what="bash")[0]
+        os.write(master, b"sleep 30\n")
+
+        def sleep_in_foreground():
+            kids = children_of(shell)
+            if kids and read_file(f"/proc/{kids[0]}/comm").strip() == "sleep" and os.tcgetpgrp(master) == kids[0]:
+                return kids[0]
+            return None
+
+        sleeper = wait_for(sleep_in_foreground, what="sleep in the foreground")
+        os.write(master, b"\x1a")
+        wait_for(lambda: process_state(sleeper) == "T", what="sleep stopped by Ctrl-Z")
+        read_until(b"Stopped")
+        os.write(master, b"fg\n")
+        wait_for(lambda: process_state(sleeper) != "T" and os.tcgetpgrp(master) == sleeper, what="sleep resumed by fg")
+        os.write(master, b"\x03")  # Ctrl-C ends sleep, bash survives
+        wait_for(lambda: not children_of(shell), what="sleep gone")
+        os.write(master, b"exit 7\n")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                self.assertEqual(os.waitstatus_to_exitcode(status), 7)
+                return
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    output.extend(os.read(master, 4096))
+                except OSError:
+                    pass
+        self.fail(f"keel did not exit after bash did: {bytes(output)!r}")
 
 
 class Idle(unittest.TestCase):
@@ -346,6 +473,136 @@ class Idle(unittest.TestCase):
         session.send(signal.SIGTERM)
         code, _, err = session.wait()
         self.assertEqual(code, 0, err)
+
+
+class HostileStart(unittest.TestCase):
+    """Whatever state keel is started in, it supervises: no hang, no orphan, no dropped stop."""
+
+    def run_hostile(self, setup, *args, pid1=False, timeout=30):
+        return subprocess.run(hostile_cmd(setup, *args, pid1=pid1), capture_output=True, text=True,
+                              timeout=timeout)
+
+    def test_sigchld_ignored_is_reset(self):
+        # Ignored SIGCHLD makes the kernel reap PROGRAM behind keel's back: keel waited forever.
+        setup = "signal.signal(signal.SIGCHLD, signal.SIG_IGN)"
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                self.assertEqual(self.run_hostile(setup, "--", PAYLOAD, "exit", "3", pid1=pid1).returncode, 3)
+                session = Session(self, pid1=pid1, setup=setup)
+                session.send(signal.SIGTERM)
+                code, _, err = session.wait()
+                self.assertEqual(code, 0, err)
+                self.assertEqual(recorded(session.record), [signal.SIGTERM])
+
+    def check_forwarding_from(self, setup, pid1):
+        session = Session(self, pid1=pid1, setup=setup)
+        signals = [s for s in Forwarding.SIGNALS if not (keel_testing.under_valgrind() and s == signal.SIGRTMAX)]
+        for sig in signals:
+            session.send(sig)
+            wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
+        session.send(signal.SIGTERM)
+        code, _, err = session.wait()
+        self.assertEqual(code, 0, err)
+        self.assertEqual(recorded(session.record), [int(s) for s in signals] + [signal.SIGTERM])
+
+    def test_every_signal_ignored_at_start_is_still_forwarded(self):
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                self.check_forwarding_from(IGNORE_ALL, pid1)
+
+    def test_every_signal_blocked_at_start_is_still_forwarded(self):
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                self.check_forwarding_from(BLOCK_ALL, pid1)
+
+    def test_program_starts_clean_whatever_keel_inherited(self):
+        result = self.run_hostile(IGNORE_ALL + "\n" + BLOCK_ALL, "--", PAYLOAD, "status")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        fields = dict(line.split(":\t", 1) for line in result.stdout.splitlines())
+        self.assertEqual(int(fields["SigBlk"], 16), 0, result.stdout)
+        self.assertEqual(int(fields["SigIgn"], 16), 0, result.stdout)
+
+    def test_fault_signals_sent_from_outside_are_forwarded(self):
+        # `docker kill -s SEGV`, `kill -ABRT 1`: a fault signal someone sent is not keel's fault.
+        if keel_testing.under_valgrind():
+            self.skipTest("valgrind takes a fault signal sent to keel as its guest's crash")
+        for pid1 in (False, True):
+            with self.subTest(pid1=pid1):
+                session = Session(self, pid1=pid1)
+                for sig in FAULT_SIGNALS:
+                    session.send(sig)
+                    wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
+                session.send(signal.SIGTERM)
+                code, _, err = session.wait()
+                self.assertEqual(code, 0, err)
+                self.assertEqual(recorded(session.record), [int(s) for s in FAULT_SIGNALS] + [signal.SIGTERM])
+
+    def test_closed_standard_fds_get_dev_null(self):
+        # Started with 0-2 closed, the first file keel opened took fd 0, 1 or 2, and its log went
+        # there; PROGRAM inherited the gap too.
+        if keel_testing.under_valgrind():
+            self.skipTest("valgrind itself does not start with fd 1 or 2 closed")
+        out = tempfile.mkdtemp(prefix="keel-fds-")
+        self.addCleanup(shutil.rmtree, out, True)
+        for closed in ([0, 1, 2], [2], [1]):
+            with self.subTest(closed=closed):
+                report = os.path.join(out, "fds")
+                setup = "".join(f"os.close({fd})\n" for fd in closed)
+                result = self.run_hostile(setup, "--log-level=debug", "--", PAYLOAD, "fds", report)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                lines = read_file(report).splitlines()
+                for fd in closed:
+                    self.assertEqual(lines[fd], f"{fd} /dev/null", lines)
+                if 2 not in closed:
+                    self.assertIn("were closed: /dev/null opened on them", result.stderr)
+
+    def test_descriptor_limits_3_to_16(self):
+        # Each limit either runs PROGRAM or refuses before it starts with one line: never a hang,
+        # never a started PROGRAM that keel then abandons.
+        if keel_testing.under_valgrind():
+            self.skipTest("valgrind needs descriptors of its own")
+        out = tempfile.mkdtemp(prefix="keel-nofile-")
+        self.addCleanup(shutil.rmtree, out, True)
+        outcomes = {}
+        static = keel_testing.is_static(keel_testing.KEEL)
+        for limit in range(3, 17):
+            with self.subTest(limit=limit):
+                report = os.path.join(out, f"fds-{limit}")
+                setup = f"resource.setrlimit(resource.RLIMIT_NOFILE, ({limit}, {limit}))"
+                result = self.run_hostile(setup, "--require", "none", "--", PAYLOAD, "fds", report)
+                if not static and ("error while loading shared libraries" in result.stderr
+                                   or "runtime error:" in result.stderr):
+                    # The dev build's own machinery, not keel: the loader cannot open the sanitizer
+                    # libraries, or UBSan's vptr check cannot get the pipe it probes memory with.
+                    # The static builds run every limit.
+                    continue
+                self.assertIn(result.returncode, (0, 1), result.stderr)
+                if result.returncode == 1:
+                    self.assertFalse(os.path.exists(report), "PROGRAM ran although keel failed")
+                    self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+                    self.assertRegex(result.stderr, r"^keel: .*(No file descriptors available|Too many open files)")
+                    self.assertNotIn("internal error", result.stderr)
+                else:
+                    self.assertTrue(os.path.exists(report), result.stderr)
+                outcomes[limit] = result.returncode
+        self.assertEqual(outcomes[16], 0, "16 descriptors are enough to supervise")
+
+    def test_signals_reach_a_whole_pipeline_with_g(self):
+        out = tempfile.mkdtemp(prefix="keel-pipe-")
+        self.addCleanup(shutil.rmtree, out, True)
+        first, second = os.path.join(out, "first"), os.path.join(out, "second")
+        script = f"{PAYLOAD} signals {first} | {PAYLOAD} signals {second}"
+        proc = subprocess.Popen(keel_cmd("-g", "--", "/bin/sh", "-c", script), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        wait_for(lambda: read_file(first + ".ready") and read_file(second + ".ready"), what="pipeline ready")
+        os.kill(proc.pid, signal.SIGWINCH)  # ignored by sh, recorded by both ends
+        wait_for(lambda: recorded(first) and recorded(second), what="both ends to receive SIGWINCH")
+        os.kill(proc.pid, signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+        self.assertIn(proc.returncode, (0, 128 + signal.SIGTERM), err)
+        self.assertEqual(recorded(first), [signal.SIGWINCH, signal.SIGTERM])
+        self.assertEqual(recorded(second), [signal.SIGWINCH, signal.SIGTERM])
 
 
 class Limits(unittest.TestCase):

@@ -62,6 +62,21 @@ TEST_CASE("group: members and membership") {
     CHECK(parsed.malformed_lines == std::vector<std::size_t>{5, 6});
     CHECK(find_group(parsed.entries, "web")->gid == 33);
     CHECK(find_group(parsed.entries, "logs")->members == std::vector<std::string>{"www", "app"});
-    CHECK(groups_of_member(parsed.entries, "app") == std::vector<std::uint32_t>{33, 4});
+    CHECK(groups_of_member(parsed.entries, "app") == std::vector<std::uint32_t>{4, 33});  // sorted
     CHECK(groups_of_member(parsed.entries, "nobody").empty());
+}
+
+TEST_CASE("group: a user in every one of 70,000 groups, each listed twice, is de-duplicated") {
+    // What a hostile image's /etc/group costs: the membership list stays distinct without a
+    // quadratic search.
+    std::string text;
+    for (int round = 0; round < 2; ++round) {
+        for (int gid = 1; gid <= 70000; ++gid) text += "g" + std::to_string(gid) + ":x:" + std::to_string(gid) + ":app\n";
+    }
+    const auto parsed = parse_group(text);
+    REQUIRE(parsed.entries.size() == 140000);
+    const auto gids = groups_of_member(parsed.entries, "app");
+    REQUIRE(gids.size() == 70000);
+    CHECK(gids.front() == 1);
+    CHECK(gids.back() == 70000);
 }

@@ -33,7 +33,7 @@ TEST_CASE("names resolve through passwd and group membership") {
     REQUIRE(id.ok());
     CHECK(id.value().uid == 10000);
     CHECK(id.value().gid == 10000);
-    CHECK(id.value().groups == std::vector<std::uint32_t>{10000, 33, 4});
+    CHECK(id.value().groups == std::vector<std::uint32_t>{10000, 4, 33});
     CHECK(id.value().home == "/home/app");
     CHECK(id.value().user_name == "app");
 }
@@ -59,7 +59,7 @@ TEST_CASE("bare numeric uid: allowed without a passwd entry, like Kubernetes run
     // With an entry, the entry counts.
     const auto known = resolve_identity(parse_user_spec("10000").value(), passwd, group);
     CHECK(known.value().user_name == "app");
-    CHECK(known.value().groups == std::vector<std::uint32_t>{10000, 33, 4});
+    CHECK(known.value().groups == std::vector<std::uint32_t>{10000, 4, 33});
     CHECK(resolve_identity(parse_user_spec("10001").value(), passwd, group).value().home == "/");
 }
 

@@ -38,12 +38,44 @@ TEST_CASE("what is forwarded") {
         CAPTURE(s);
         CHECK(is_forwarded(s));
     }
-    for (int s : {SIGCHLD, SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT, 0, 65}) {
+    // Fault signals are forwarded when someone sent them (classify_signal below).
+    for (int s : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT}) {
+        CAPTURE(s);
+        CHECK(is_forwarded(s));
+        CHECK(is_fault_signal(s));
+    }
+    for (int s : {SIGCHLD, SIGKILL, SIGSTOP, 0, 65}) {
         CAPTURE(s);
         CHECK_FALSE(is_forwarded(s));
     }
+    CHECK_FALSE(is_fault_signal(SIGTERM));
     const auto all = forwarded_signals();
-    CHECK(all.size() == 64 - 10);  // all but the 10 excluded above
+    CHECK(all.size() == 64 - 3);  // all but SIGCHLD, SIGKILL and SIGSTOP
+}
+
+TEST_CASE("sent signals are forwarded, keel's own are kept, a kernel fault signal is keel's fault") {
+    constexpr int self = 1;
+    constexpr int other = 4242;
+    constexpr int si_user = 0, si_queue = -1, si_tkill = -6, si_kernel = 0x80, segv_maperr = 1, bus_mceerr_ao = 5;
+    // kill(2), sigqueue(3), tgkill(2) from another process: forwarded, fault signals included.
+    for (int code : {si_user, si_queue, si_tkill}) {
+        CAPTURE(code);
+        for (int s : {SIGTERM, SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGRTMIN}) {
+            CAPTURE(s);
+            CHECK(classify_signal(s, code, other, self) == SignalAction::forward);
+        }
+    }
+    // The kernel's SIGPIPE for keel's own write carries keel's pid, as does keel's own abort().
+    CHECK(classify_signal(SIGPIPE, si_user, self, self) == SignalAction::keel_own);
+    CHECK(classify_signal(SIGABRT, si_tkill, self, self) == SignalAction::keel_own);
+    // A fault the kernel raised for keel itself.
+    CHECK(classify_signal(SIGSEGV, segv_maperr, 0, self) == SignalAction::keel_fault);
+    CHECK(classify_signal(SIGBUS, bus_mceerr_ao, 0, self) == SignalAction::keel_fault);
+    // The terminal's signals (hangup, window size, Ctrl-C) come from the kernel: forwarded.
+    for (int s : {SIGHUP, SIGWINCH, SIGINT, SIGTSTP}) {
+        CAPTURE(s);
+        CHECK(classify_signal(s, si_kernel, 0, self) == SignalAction::forward);
+    }
 }
 
 TEST_CASE("rewrite rules and table") {
