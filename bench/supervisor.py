@@ -373,6 +373,20 @@ def ratio_table(keel, others):
     return "\n".join(lines)
 
 
+def entrypoint_ratio(inits):
+    """The start-overhead goal (issue 17): the ENTRYPOINT path against the best musl peer."""
+    entry = next((i for i in inits if i.name == "keel -u nobody"), None)
+    musl = [i for i in inits if i.name.endswith("(musl)") and i.metrics.get("overhead") is not None]
+    if entry is None or entry.metrics.get("overhead") is None or not musl:
+        return "Start overhead of `keel -u nobody` against the best musl peer: n/a."
+    best = min(musl, key=lambda p: p.metrics["overhead"])
+    mine, theirs = entry.metrics["overhead"], best.metrics["overhead"]
+    ratio = f"{mine / theirs:.2f}×" if theirs > 0 else "n/a"
+    return (f"Start overhead of the ENTRYPOINT path `keel -u nobody -- /bin/true` (privilege drop and the "
+            f"default image checks): {mine:.0f} µs against {best.name}'s {theirs:.0f} µs, **{ratio}** "
+            "(goal: at most 1.1×).")
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -446,6 +460,8 @@ def report(inits, args, base, settings):
         "keel against the best peer per metric:",
         "",
         ratio_table(keel, others),
+        "",
+        entrypoint_ratio(inits),
     ]
     if notes:
         body += ["", "Not measured:", *notes]
@@ -469,7 +485,9 @@ def main():
     keel = Init("keel", os.path.abspath(args.keel), True)
     # `keel -- PROGRAM` with no option skips building its option parser; any option builds it.
     keel_with_option = Init("keel --grace=5s", os.path.abspath(args.keel), True, ["--grace=5s"])
-    inits = [keel, keel_with_option] + peers()
+    # What a real ENTRYPOINT runs: a privilege drop and the default image checks (CA bundle, tzdata).
+    keel_entrypoint = Init("keel -u nobody", os.path.abspath(args.keel), True, ["-u", "nobody"])
+    inits = [keel, keel_with_option, keel_entrypoint] + peers()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         exes = compile_payloads(tmp)

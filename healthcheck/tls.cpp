@@ -11,6 +11,7 @@
 #include "common/sys/io.hpp"
 #include "common/sys/read_file.hpp"
 #include "common/x509/ca_bundle.hpp"
+#include "common/x509/ca_directory.hpp"
 
 namespace keel::health {
 namespace {
@@ -75,19 +76,46 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
         if (auto used = client->use_bundle(location->file, "CA bundle " + location->file); !used) return fail(used.error());
         return client;
     }
-    // A hashed directory (c_rehash): OpenSSL already reads only the files a chain needs.
     if (!sys::is_directory(location->dir)) return fail("CA directory " + location->dir + " (" + location->how + ") is not a directory");
-    if (SSL_CTX_load_verify_dir(native, location->dir.c_str()) != 1) return fail("cannot use CA directory " + location->dir);
+    if (auto used = client->use_directory(location->dir, "CA directory " + location->dir + " (" + location->how + ")"); !used) {
+        return fail(used.error());
+    }
     return client;
 }
 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
     const auto text = sys::read_small_file(path, x509::max_ca_bundle_size);
     if (!text) return fail(label + ": " + text.error());
-    index_ = CaIndex::build(text.value());
+    return use_pem_text(text.value(), {path}, label);
+}
+
+// Every file `keel check` counts (x509::list_ca_directory: hashed names and plain *.pem / *.crt,
+// which OpenSSL's own directory lookup would skip), read as one bundle of at most the bundle limit.
+Result<bool> TlsClient::use_directory(const std::string& dir, const std::string& label) {
+    const x509::CaDirectory listing = x509::list_ca_directory(dir);
+    if (!listing.error.empty()) return fail(listing.error);
+    if (listing.files.empty()) return fail(label + ": holds no certificate files (*.pem, *.crt or hashed names)");
+    const std::string too_much = label + ": more than " + std::to_string(x509::max_ca_bundle_size >> 20) +
+                                 " MiB of certificates";
+    std::string text;
+    for (const std::string& file : listing.files) {
+        if (text.size() >= x509::max_ca_bundle_size) return fail(too_much);
+        const auto content = sys::read_small_file(file, x509::max_ca_bundle_size - text.size());
+        if (!content) {
+            if (content.error().rfind("larger than", 0) == 0) return fail(too_much);
+            continue;  // a dangling link or an unreadable file: the others may still hold the issuer
+        }
+        text += content.value();
+        text += '\n';
+    }
+    return use_pem_text(text, listing.files, label);
+}
+
+Result<bool> TlsClient::use_pem_text(const std::string& text, std::vector<std::string> files, const std::string& label) {
+    index_ = CaIndex::build(text);
     ERR_clear_error();  // ASN1_get_object queues an error for every malformed block it met
     if (index_.size() == 0) return fail(label + ": holds no PEM certificates");
-    bundle_path_ = path;
+    ca_files_ = std::move(files);
     SSL_CTX_set_cert_verify_callback(context_.native_handle(), &TlsClient::verify_chain, this);
     return true;
 }
@@ -125,11 +153,11 @@ void TlsClient::add_trusted_issuers(X509_STORE_CTX* store_ctx) {
             chain.push_back(issuer);
         }
     }
-    if (added.empty() && !bundle_path_.empty()) {
+    if (added.empty() && !ca_files_.empty()) {
         // No issuer matched byte for byte. OpenSSL compares names in a canonical form (case,
-        // spaces, string types), so give it the whole bundle: slower, but the same verdict.
-        X509_STORE_load_file(store, bundle_path_.c_str());
-        bundle_path_.clear();
+        // spaces, string types), so give it every CA file: slower, but the same verdict.
+        for (const std::string& file : ca_files_) X509_STORE_load_file(store, file.c_str());
+        ca_files_.clear();
     }
     ERR_clear_error();
 }

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/error_code.hpp>
@@ -40,13 +41,15 @@ public:
 private:
     TlsClient(SSL_CTX* native, bool insecure) : context_(native), insecure_(insecure) {}
     Result<bool> use_bundle(const std::string& path, const std::string& label);
+    Result<bool> use_directory(const std::string& dir, const std::string& label);
+    Result<bool> use_pem_text(const std::string& text, std::vector<std::string> files, const std::string& label);
     static int verify_chain(X509_STORE_CTX* store_ctx, void* self) noexcept;
     void add_trusted_issuers(X509_STORE_CTX* store_ctx);
 
     boost::asio::ssl::context context_;
     bool insecure_ = false;
     CaIndex index_;
-    std::string bundle_path_;  // for the fallback: the whole bundle, when no issuer matched by bytes
+    std::vector<std::string> ca_files_;  // for the fallback: every CA file, when no issuer matched by bytes
 };
 
 // One line saying why the handshake failed: "certificate verify failed: certificate has

@@ -1,5 +1,6 @@
 #include "common/x509/certificates.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <string>
@@ -77,6 +78,59 @@ std::optional<std::string_view> next_pem_certificate(std::string_view text, std:
     if (end == std::string_view::npos) return std::nullopt;
     pos = end + end_marker.size();
     return text.substr(body, end - body);
+}
+
+void PemStream::feed(std::string_view chunk) {
+    if (pending_.empty()) {
+        view_ = chunk;
+    } else {
+        pending_.append(chunk);
+        view_ = pending_;
+    }
+    pos_ = 0;
+}
+
+std::optional<std::string_view> PemStream::next() {
+    for (;;) {
+        if (!inside_) {
+            const std::size_t begin = view_.find(begin_marker, std::max(pos_, searched_));
+            if (begin == std::string_view::npos) {
+                // Only a marker cut at the chunk's end can still begin a block.
+                const std::size_t keep = std::min(view_.size() - pos_, begin_marker.size() - 1);
+                searched_ = view_.size() - keep;
+                keep_tail(view_.size() - keep);
+                return std::nullopt;
+            }
+            pos_ = begin;
+            inside_ = true;
+            searched_ = begin + begin_marker.size();
+        }
+        const std::size_t end = view_.find(end_marker, searched_);
+        if (end == std::string_view::npos) {
+            // Search again only where an END marker could still start: the last bytes, and what comes.
+            searched_ = std::max(pos_ + begin_marker.size(), view_.size() - std::min(view_.size(), end_marker.size() - 1));
+            keep_tail(pos_);
+            return std::nullopt;
+        }
+        const std::size_t body = pos_ + begin_marker.size();
+        pos_ = end + end_marker.size();
+        searched_ = pos_;
+        inside_ = false;
+        return view_.substr(body, end - body);
+    }
+}
+
+// Keeps view_[from..] for the next feed(), with offsets relative to it.
+void PemStream::keep_tail(std::size_t from) {
+    const std::string_view tail = view_.substr(from);
+    if (view_.data() == pending_.data()) {
+        pending_.erase(0, from);
+    } else {
+        pending_.assign(tail);
+    }
+    view_ = pending_;
+    searched_ = searched_ > from ? searched_ - from : 0;
+    pos_ = 0;
 }
 
 namespace {

@@ -1,16 +1,15 @@
 // ca-certs: a readable bundle with at least one certificate that parses and is valid now.
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <limits>
 
 #include "common/x509/ca_bundle.hpp"
+#include "common/x509/ca_directory.hpp"
 #include "common/sys/io.hpp"
 #include "common/x509/certificates.hpp"
 #include "init/preflight/checks.hpp"
@@ -22,7 +21,6 @@ namespace {
 // Small: the first certificate of a bundle is a couple of KiB, and a large chunk costs a
 // large allocation (mmap + munmap) at every start.
 constexpr std::size_t chunk_size = std::size_t{8} * 1024;
-constexpr std::size_t max_dir_entries = 10000;
 constexpr const char* fix_line = "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/";
 
 struct BundleStats {
@@ -62,7 +60,7 @@ void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleSt
         stats.error = path + (S_ISDIR(info.st_mode) ? ": is a directory, not a bundle file" : ": not a regular file");
         return;
     }
-    std::string text;  // the unfinished tail of earlier chunks
+    x509::PemStream stream;
     std::size_t total = 0;
     char chunk[chunk_size];
     for (;;) {
@@ -73,53 +71,29 @@ void scan_bundle(const std::string& path, Depth depth, std::time_t now, BundleSt
         }
         total += static_cast<std::size_t>(n);
         if (total > x509::max_ca_bundle_size) {
-            stats.error = path + ": larger than 8 MiB, not a CA bundle";
+            stats.error = path + ": larger than " + std::to_string(x509::max_ca_bundle_size >> 20) + " MiB, not a CA bundle";
             return;
         }
         // Certificates wholly inside this chunk are read from it in place: the start-up check finds
         // its one valid certificate in the first chunk without copying 8 KiB (a byte-wise memcpy in
         // the static build's runtime). Only an unfinished tail is carried over.
-        const std::string_view fresh(chunk, static_cast<std::size_t>(n));
-        const bool carried = !text.empty();
-        if (carried) text.append(fresh);
-        const std::string_view view = carried ? std::string_view(text) : fresh;
-        std::size_t pos = 0;
-        while (const auto block = x509::next_pem_certificate(view, pos)) {
+        stream.feed(std::string_view(chunk, static_cast<std::size_t>(n)));
+        while (const auto block = stream.next()) {
             count_certificate(*block, now, stats);
             if (depth == Depth::quick && stats.valid > 0) return;
         }
         if (n == 0) return;
-        if (carried) {
-            text.erase(0, pos);  // keep only the unfinished tail
-        } else {
-            text.assign(fresh.substr(pos));
-        }
     }
-}
-
-bool is_certificate_file_name(const std::string& name) {
-    // A name that is only ".pem" is no certificate file.
-    if (name.size() > 4 && (name.ends_with(".pem") || name.ends_with(".crt"))) return true;
-    // OpenSSL's hashed names: 8 hex digits, '.', a number ("5ad8a5d6.0").
-    return name.size() >= 10 && name[8] == '.' &&
-           std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
 }
 
 void scan_directory(const std::string& dir, Depth depth, std::time_t now, BundleStats& stats) {
-    DIR* handle = ::opendir(dir.c_str());
-    if (handle == nullptr) {
-        stats.error = dir + ": cannot open directory: " + std::strerror(errno);
+    const x509::CaDirectory listing = x509::list_ca_directory(dir);
+    if (!listing.error.empty()) {
+        stats.error = listing.error;
         return;
     }
-    std::size_t seen = 0;
-    while (const dirent* entry = ::readdir(handle)) {
-        if (++seen > max_dir_entries) break;
-        const std::string name = entry->d_name;
-        if (!is_certificate_file_name(name)) continue;
+    for (const std::string& path : listing.files) {
         BundleStats file;
-        std::string path = dir;
-        path += '/';
-        path += name;
         scan_bundle(path, depth, now, file);
         stats.certificates += file.certificates;
         stats.valid += file.valid;
@@ -129,7 +103,6 @@ void scan_directory(const std::string& dir, Depth depth, std::time_t now, Bundle
         stats.earliest_expiry = std::min(stats.earliest_expiry, file.earliest_expiry);
         if (depth == Depth::quick && stats.valid > 0) break;
     }
-    ::closedir(handle);
 }
 
 }  // namespace

@@ -308,6 +308,28 @@ class Tls(ProbeCase):
             self.unhealthy(server.url("https"), SSL_CERT_DIR=os.path.join(self.tmp, "nowhere"),
                            expect="is not a directory")
 
+    def test_keel_check_and_the_probe_trust_the_same_directory(self):
+        # A mounted secret (Kubernetes' ca.crt) or a hand-made image: plain names, no c_rehash.
+        # `keel check` counted such files while the probe, through OpenSSL's hashed lookup, did not.
+        plain = os.path.join(self.tmp, "plain-certs")
+        os.makedirs(plain, exist_ok=True)
+        shutil.copy(self.pki.ca, os.path.join(plain, "ca.crt"))
+        empty = os.path.join(self.tmp, "no-certs")
+        os.makedirs(empty, exist_ok=True)
+        with open(os.path.join(empty, "README"), "w") as f:
+            f.write("not a certificate\n")
+        with self.serve(self.pki.leaf) as server:
+            for directory, trusted in ((plain, True), (empty, False)):
+                with self.subTest(directory=os.path.basename(directory)):
+                    env = clean_env(SSL_CERT_DIR=directory)
+                    check = keel_testing.run_keel("check", "--require", "ca-certs", env=env, timeout=30)
+                    if trusted:
+                        self.healthy(server.url("https"), env=env)
+                        self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+                    else:
+                        self.unhealthy(server.url("https"), env=env, expect="holds no certificate files")
+                        self.assertEqual(check.returncode, 1, check.stdout + check.stderr)
+
     def test_rsa_and_ecdsa_servers_over_tls13_and_tls12(self):
         cases = [
             (self.pki.rsa_leaf, None),

@@ -3,8 +3,10 @@
 import json
 import os
 import shutil
+import stat
 import subprocess
 import tempfile
+import time
 import unittest
 
 import keel_testing
@@ -76,6 +78,52 @@ class Scratch(unittest.TestCase):
         os.remove(os.path.join(self.root, BUNDLE.lstrip("/")))
         os.makedirs(os.path.join(self.root, "custom.pem"))
         self.assert_refused(self.supervise(SSL_CERT_FILE="/custom.pem"), "is a directory")
+
+    def timed(self, *args, **env):
+        started = time.monotonic()
+        result = self.keel(*args, **env)
+        return result, time.monotonic() - started
+
+    def test_hostile_files_cost_linear_time(self):
+        # Just under the 8 MiB limit, read to the end by `keel check`: one block opened and never
+        # closed, and 8 MiB with no marker at all (the carried-over text was searched again for
+        # every 8 KiB chunk). Asserted loosely: a quadratic scan takes seconds, a linear one ms.
+        self.add(BUNDLE, BUNDLE)
+        _, normal = self.timed("check", "--require", "ca-certs")
+        size = 8 * 1024 * 1024 - 4096
+        # Dashes: every one starts a candidate marker, so a rescan costs the most.
+        for name, data in (("unterminated block", b"-----BEGIN CERTIFICATE-----\n" + b"-" * size),
+                           ("no marker", b"-" * size)):
+            with self.subTest(name):
+                self.write(BUNDLE, data)
+                result, elapsed = self.timed("check", "--require", "ca-certs")
+                self.assertEqual(result.returncode, 1, result)
+                self.assertIn("no valid certificate", result.stdout)
+                self.assertLess(elapsed, normal + 2.0, f"{name}: {elapsed:.2f} s against {normal:.2f} s")
+
+    def test_fifos_and_devices_where_files_are_expected_are_refused_at_once(self):
+        # Opened for reading, a FIFO with no writer blocks forever and /dev/zero never ends.
+        fifo = os.mkfifo
+        zero = lambda path: os.mknod(path, 0o644 | stat.S_IFCHR, os.makedev(1, 5))  # noqa: E731
+        # A bundle that is no regular file is passed over by the search (then nothing is found).
+        places = (("fifo as ca bundle", fifo, BUNDLE, ["--require", "ca-certs"], {}, "no valid certificate"),
+                  ("device as ca bundle", zero, BUNDLE, ["--require", "ca-certs"], {}, "no valid certificate"),
+                  ("fifo in a cert dir", fifo, "/certs/5ad8a5d6.0", ["--require", "ca-certs"],
+                   {"SSL_CERT_DIR": "/certs"}, "no valid certificate"),
+                  ("fifo as zoneinfo", fifo, "/usr/share/zoneinfo/Europe/Paris", ["--require", "tzdata"],
+                   {"TZ": "Europe/Paris"}, "not a regular file"),
+                  ("fifo as passwd", fifo, "/etc/passwd", ["--require", "none", "-u", "app"], {}, "not a regular file"))
+        for name, make, path, args, env, message in places:
+            with self.subTest(name):
+                target = os.path.join(self.root, path.lstrip("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                make(target)
+                try:
+                    result, elapsed = self.timed(*args, "--", "/payload", "status", **env)
+                finally:
+                    os.remove(target)
+                self.assert_refused(result, message)
+                self.assertLess(elapsed, 10)
 
     def test_huge_file_is_refused_without_reading_it_all(self):
         with open(os.path.join(self.root, "huge.pem"), "wb") as f:

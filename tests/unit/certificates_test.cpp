@@ -26,6 +26,54 @@ TEST_CASE("PEM blocks are found one after another, across junk") {
     CHECK(pos == before);  // an unfinished block leaves pos for a retry with more text
 }
 
+namespace {
+
+// Every body PemStream gives for `text` fed in chunks of `size` bytes.
+std::vector<std::string> stream_bodies(std::string_view text, std::size_t size) {
+    PemStream stream;
+    std::vector<std::string> bodies;
+    for (std::size_t at = 0; at < text.size(); at += size) {
+        stream.feed(text.substr(at, size));
+        while (const auto body = stream.next()) bodies.emplace_back(*body);
+    }
+    return bodies;
+}
+
+}  // namespace
+
+TEST_CASE("PemStream gives the same blocks as the whole text, whatever the chunk size") {
+    const std::string text = "junk -----BEGIN CERT\n-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n# x"
+                             "-----BEGIN CERTIFICATE-----\nREVG\n-----END CERTIFICATE----------BEGIN CERTIFICATE-----"
+                             "\nR0hJ\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\nunfinished";
+    std::vector<std::string> whole;
+    std::size_t pos = 0;
+    while (const auto body = next_pem_certificate(text, pos)) whole.emplace_back(*body);
+    REQUIRE(whole == std::vector<std::string>{"\nQUJD\n", "\nREVG\n", "\nR0hJ\n"});
+    for (std::size_t size : {1, 2, 3, 7, 26, 27, 28, 64, 1000}) {
+        CAPTURE(size);
+        CHECK(stream_bodies(text, size) == whole);
+    }
+}
+
+TEST_CASE("PemStream: an unterminated block or a marker-free stream keeps a bounded state") {
+    // 8 MiB fed in 8 KiB chunks: linear (a retry over the whole tail per chunk was quadratic).
+    const std::string chunk(8192, 'A');
+    PemStream open_block;
+    open_block.feed("-----BEGIN CERTIFICATE-----\n");
+    CHECK_FALSE(open_block.next().has_value());
+    PemStream no_marker;
+    for (int i = 0; i < 1024; ++i) {
+        open_block.feed(chunk);
+        CHECK_FALSE(open_block.next().has_value());
+        no_marker.feed(chunk);
+        CHECK_FALSE(no_marker.next().has_value());
+    }
+    open_block.feed("\n-----END CERTIFICATE-----");
+    const auto body = open_block.next();
+    REQUIRE(body.has_value());
+    CHECK(body->size() == 1 + 1024 * chunk.size() + 1);
+}
+
 TEST_CASE("base64") {
     CHECK(*decode_base64("QUJD") == std::vector<unsigned char>{'A', 'B', 'C'});
     CHECK(*decode_base64("QU\nJD RA==") == std::vector<unsigned char>{'A', 'B', 'C', 'D'});
