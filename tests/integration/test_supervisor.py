@@ -66,6 +66,18 @@ def recorded(path):
     return [int(line) for line in read_file(path).split()]
 
 
+def assert_forwarded(test, session, signals):
+    """Sends each signal to keel, waits until the payload recorded it, then ends with SIGTERM (on
+    which the payload exits 0): keel must have forwarded every one, in order, and survived them."""
+    for sig in signals:
+        session.send(sig)
+        wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
+    session.send(signal.SIGTERM)
+    code, _, err = session.wait()
+    test.assertEqual(code, 0, err)
+    test.assertEqual(recorded(session.record), [int(s) for s in signals] + [signal.SIGTERM])
+
+
 class Session:
     """keel supervising `payload signals FILE ...`: knows keel's and the child's host pids."""
 
@@ -223,16 +235,9 @@ class Forwarding(unittest.TestCase):
     # (glibc's SIGRTMIN, 34, is forwarded too, but a musl payload cannot catch it.)
 
     def check_forwarding(self, pid1):
-        session = Session(self, pid1=pid1)
         # valgrind keeps the highest real-time signal for itself, so keel never receives it there.
         signals = [s for s in self.SIGNALS if not (keel_testing.under_valgrind() and s == signal.SIGRTMAX)]
-        for sig in signals:
-            session.send(sig)
-            wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
-        session.send(signal.SIGTERM)
-        code, _, err = session.wait()
-        self.assertEqual(code, 0, err)  # the payload exits 0 on SIGTERM
-        self.assertEqual(recorded(session.record), [int(s) for s in signals] + [signal.SIGTERM])
+        assert_forwarded(self, Session(self, pid1=pid1), signals)
 
     def test_every_signal_reaches_child_as_subreaper(self):
         self.check_forwarding(pid1=False)
@@ -495,15 +500,8 @@ class HostileStart(unittest.TestCase):
                 self.assertEqual(recorded(session.record), [signal.SIGTERM])
 
     def check_forwarding_from(self, setup, pid1):
-        session = Session(self, pid1=pid1, setup=setup)
         signals = [s for s in Forwarding.SIGNALS if not (keel_testing.under_valgrind() and s == signal.SIGRTMAX)]
-        for sig in signals:
-            session.send(sig)
-            wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
-        session.send(signal.SIGTERM)
-        code, _, err = session.wait()
-        self.assertEqual(code, 0, err)
-        self.assertEqual(recorded(session.record), [int(s) for s in signals] + [signal.SIGTERM])
+        assert_forwarded(self, Session(self, pid1=pid1, setup=setup), signals)
 
     def test_every_signal_ignored_at_start_is_still_forwarded(self):
         for pid1 in (False, True):
@@ -528,14 +526,7 @@ class HostileStart(unittest.TestCase):
             self.skipTest("valgrind takes a fault signal sent to keel as its guest's crash")
         for pid1 in (False, True):
             with self.subTest(pid1=pid1):
-                session = Session(self, pid1=pid1)
-                for sig in FAULT_SIGNALS:
-                    session.send(sig)
-                    wait_for(lambda: int(sig) in recorded(session.record), what=f"child to receive {sig}")
-                session.send(signal.SIGTERM)
-                code, _, err = session.wait()
-                self.assertEqual(code, 0, err)
-                self.assertEqual(recorded(session.record), [int(s) for s in FAULT_SIGNALS] + [signal.SIGTERM])
+                assert_forwarded(self, Session(self, pid1=pid1), FAULT_SIGNALS)
 
     def test_closed_standard_fds_get_dev_null(self):
         # Started with 0-2 closed, the first file keel opened took fd 0, 1 or 2, and its log went
