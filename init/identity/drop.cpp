@@ -160,7 +160,11 @@ Result<bool> stay_unprivileged(const Identity& target, PrivilegeOps& ops, uid_t 
 }  // namespace
 
 Result<bool> drop_privileges(const Identity& target, PrivilegeOps& ops) {
-    if (const std::size_t limit = ops.groups_limit(); target.groups.size() > limit) {
+    // Linux's limit is a constant 65536 behind a read-only sysctl: a short list, what every real
+    // account has, needs no file read at start (POSIX guarantees at least 8; musl assumes 32).
+    constexpr std::size_t surely_allowed = 32;
+    if (const std::size_t limit = target.groups.size() > surely_allowed ? ops.groups_limit() : surely_allowed;
+        target.groups.size() > limit) {
         return fail("user " + target.user_name + " is in " + std::to_string(target.groups.size()) +
                     " groups, more than the kernel's limit of " + std::to_string(limit) +
                     " (/proc/sys/kernel/ngroups_max): name fewer with -u USER:GROUP, or fix /etc/group");
