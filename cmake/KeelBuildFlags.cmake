@@ -10,9 +10,12 @@ option(KEEL_HOT_TEXT "Static binary: start-up functions first (cmake/hot-text.ld
 # cannot happen; the presets that build at -O0 (GCC) or with clang keep the warning.
 option(KEEL_WARN_NULL_DEREFERENCE "Compile with -Wnull-dereference" ON)
 
+# Clang (the static presets' Zig, the fuzz preset) also refuses names reserved to the
+# implementation, in place of clang-tidy's bugprone-reserved-identifier (.clang-tidy says why).
 add_library(keel_warnings INTERFACE)
 target_compile_options(keel_warnings INTERFACE -Wall -Wextra -Wshadow -Wnon-virtual-dtor
   -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wimplicit-fallthrough
+  $<$<CXX_COMPILER_ID:Clang>:-Wreserved-identifier -Wreserved-macro-identifier>
   $<$<BOOL:${KEEL_WARN_NULL_DEREFERENCE}>:-Wnull-dereference> $<$<BOOL:${KEEL_WERROR}>:-Werror>)
 
 add_library(keel_build_flags INTERFACE)

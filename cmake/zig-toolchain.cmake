@@ -54,6 +54,14 @@ set(CMAKE_CXX_COMPILER "${_keel_wrappers}/c++")
 set(CMAKE_AR "${_keel_wrappers}/ar" CACHE FILEPATH "" FORCE)
 set(CMAKE_RANLIB "${_keel_wrappers}/ranlib" CACHE FILEPATH "" FORCE)
 
+# CMake identifies the compiler by linking a small program, and Zig builds musl, libc++ and
+# compiler-rt for every optimisation and LTO setting it links with: over a minute per target on
+# two cores when its cache is cold. Identified with the settings every keel link has anyway (-Os:
+# MinSizeRel; -flto: cmake/KeelBuildFlags.cmake), that first link builds the very libraries keel
+# links, instead of a Debug set nothing else uses (docs/testing.md, "Time").
+set(CMAKE_C_FLAGS_INIT "-Os -flto")
+set(CMAKE_CXX_FLAGS_INIT "-Os -flto")
+
 # Never let find_* wander into the host's /usr (glibc headers and libraries would mix in).
 set(CMAKE_FIND_ROOT_PATH "${KEEL_CACHE_DIR}")
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
