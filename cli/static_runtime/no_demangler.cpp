@@ -7,9 +7,12 @@
 
 #include <cstddef>
 
-// NOLINTNEXTLINE(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp): the ABI's own name
+// The ABI's own name, reserved to the implementation, which this file stands in for.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wreserved-identifier"
 extern "C" char* __cxa_demangle(const char* /*mangled*/, char* /*buffer*/, std::size_t* /*length*/,
                                 int* status) {
     if (status != nullptr) *status = -2;
     return nullptr;
 }
+#pragma clang diagnostic pop
