@@ -130,9 +130,16 @@ private:
 
 #if KEEL_TLS
     bool start_tls() {
-        auto client = TlsClient::create({config_.insecure, config_.ca_file});
+        phase_ = "while reading the CA certificates";
+        auto client = TlsClient::create({config_.insecure, config_.ca_file, deadline_.expiry()});
         if (!client) {
-            finish(false, client.error());
+            // Reading them is synchronous: past the deadline, the verdict is the timeout's.
+            if (Clock::now() >= deadline_.expiry()) {
+                phase_ += " (" + client.error() + ")";
+                on_deadline();
+            } else {
+                finish(false, client.error());
+            }
             return false;
         }
         tls_client_ = std::move(client).value();

@@ -1,6 +1,7 @@
 #include "healthcheck/tls.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include <boost/asio/ssl/error.hpp>
@@ -58,7 +59,7 @@ std::string explain_openssl_error(unsigned long code) {
 Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) {
     SSL_CTX* native = SSL_CTX_new(TLS_client_method());
     if (native == nullptr) return fail("cannot create the TLS context (out of memory?)");
-    std::unique_ptr<TlsClient> client(new TlsClient(native, options.insecure));
+    std::unique_ptr<TlsClient> client(new TlsClient(native, options.insecure, options.deadline));
     if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) return fail("cannot require TLS 1.2");
     if (SSL_CTX_set_alpn_protos(native, alpn_http11, sizeof alpn_http11) != 0) return fail("cannot set ALPN");
     if (options.insecure) {
@@ -86,6 +87,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
     const auto text = sys::read_small_file(path, x509::max_ca_bundle_size);
     if (!text) return fail(label + ": " + text.error());
+    if (std::chrono::steady_clock::now() >= deadline_) return fail(label + ": the deadline passed while reading it");
     return use_pem_text(text.value(), {path}, label);
 }
 
@@ -98,7 +100,13 @@ Result<bool> TlsClient::use_directory(const std::string& dir, const std::string&
     const std::string too_much = label + ": more than " + std::to_string(x509::max_ca_bundle_size >> 20) +
                                  " MiB of certificates";
     std::string text;
+    std::size_t read = 0;
     for (const std::string& file : listing.files) {
+        if (std::chrono::steady_clock::now() >= deadline_) {
+            return fail(label + ": the deadline passed with " + std::to_string(read) + " of " +
+                        std::to_string(listing.files.size()) + " files read");
+        }
+        ++read;
         if (text.size() >= x509::max_ca_bundle_size) return fail(too_much);
         const auto content = sys::read_small_file(file, x509::max_ca_bundle_size - text.size());
         if (!content) {

@@ -4,6 +4,7 @@
 // the name or IP address the certificate must carry) and handshake failures explained in words,
 // since the release build's OpenSSL has no error strings (Asio then says only "asio.ssl error").
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,9 @@ namespace keel::health {
 struct TlsOptions {
     bool insecure = false;  // skip certificate verification
     std::string ca_file;    // empty: the bundle or directory find_ca_location() finds
+    // The probe's deadline: reading the CA files is synchronous, so it is checked after each
+    // file, and create() gives up, naming how far it got, once it has passed.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
 };
 
 class TlsClient {
@@ -39,7 +43,8 @@ public:
     ~TlsClient() = default;
 
 private:
-    TlsClient(SSL_CTX* native, bool insecure) : context_(native), insecure_(insecure) {}
+    TlsClient(SSL_CTX* native, bool insecure, std::chrono::steady_clock::time_point deadline)
+        : context_(native), insecure_(insecure), deadline_(deadline) {}
     Result<bool> use_bundle(const std::string& path, const std::string& label);
     Result<bool> use_directory(const std::string& dir, const std::string& label);
     Result<bool> use_pem_text(const std::string& text, std::vector<std::string> files, const std::string& label);
@@ -48,6 +53,7 @@ private:
 
     boost::asio::ssl::context context_;
     bool insecure_ = false;
+    std::chrono::steady_clock::time_point deadline_;
     CaIndex index_;
     std::vector<std::string> ca_files_;  // for the fallback: every CA file, when no issuer matched by bytes
 };

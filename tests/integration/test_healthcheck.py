@@ -2,6 +2,7 @@
 scratch-like chroot. Every probe must print exactly one line and exit 0 or 1, never 2."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -329,6 +330,22 @@ class Tls(ProbeCase):
                     else:
                         self.unhealthy(server.url("https"), env=env, expect="holds no certificate files")
                         self.assertEqual(check.returncode, 1, check.stdout + check.stderr)
+
+    def test_the_deadline_bounds_reading_the_ca_files(self):
+        # Reading the CA files is synchronous work before the connection. Tens of thousands of
+        # files in SSL_CERT_DIR (empty, so nothing ends the reading early) must not hold the probe
+        # past --timeout: it stops between two files and says how far it got.
+        many = os.path.join(self.tmp, "many-files")
+        os.makedirs(many, exist_ok=True)
+        for i in range(10000):
+            open(os.path.join(many, f"{i}.pem"), "w").close()
+        env = clean_env(SSL_CERT_DIR=many)
+        with self.serve(self.pki.leaf) as server:
+            whole = self.unhealthy(server.url("https"), env=env, expect="holds no PEM certificates")
+            cut = self.unhealthy("--timeout", "10ms", server.url("https"), env=env)
+            self.assertRegex(cut.stdout, r"^unhealthy: timeout after [0-9.]+ ?ms while reading the CA certificates "
+                             rf"\(CA directory {re.escape(many)} \(SSL_CERT_DIR\): the deadline passed with \d+ of \d+ files read\)$")
+            self.assert_within(cut, whole.elapsed)
 
     def test_rsa_and_ecdsa_servers_over_tls13_and_tls12(self):
         cases = [
