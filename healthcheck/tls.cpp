@@ -1,7 +1,6 @@
 #include "healthcheck/tls.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 
 #include <boost/asio/ssl/error.hpp>
@@ -87,7 +86,7 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {
     const auto text = sys::read_small_file(path, x509::max_ca_bundle_size);
     if (!text) return fail(label + ": " + text.error());
-    if (std::chrono::steady_clock::now() >= deadline_) return fail(label + ": the deadline passed while reading it");
+    if (deadline_passed()) return fail(label + ": the deadline passed while reading it");
     return use_pem_text(text.value(), {path}, label);
 }
 
@@ -102,7 +101,7 @@ Result<bool> TlsClient::use_directory(const std::string& dir, const std::string&
     std::string text;
     std::size_t read = 0;
     for (const std::string& file : listing.files) {
-        if (std::chrono::steady_clock::now() >= deadline_) {
+        if (deadline_passed()) {
             return fail(label + ": the deadline passed with " + std::to_string(read) + " of " +
                         std::to_string(listing.files.size()) + " files read");
         }

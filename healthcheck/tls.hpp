@@ -48,6 +48,7 @@ private:
     Result<bool> use_bundle(const std::string& path, const std::string& label);
     Result<bool> use_directory(const std::string& dir, const std::string& label);
     Result<bool> use_pem_text(const std::string& text, std::vector<std::string> files, const std::string& label);
+    bool deadline_passed() const { return std::chrono::steady_clock::now() >= deadline_; }
     static int verify_chain(X509_STORE_CTX* store_ctx, void* self) noexcept;
     void add_trusted_issuers(X509_STORE_CTX* store_ctx);
 
