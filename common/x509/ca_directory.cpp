@@ -27,12 +27,24 @@ CaDirectory list_ca_directory(const std::string& dir) {
         return listing;
     }
     std::size_t seen = 0;
-    while (const dirent* entry = ::readdir(handle)) {
-        if (++seen > max_ca_dir_entries) break;
+    for (;;) {
+        errno = 0;  // readdir returns null both at the end and on an error; only errno tells them apart
+        const dirent* entry = ::readdir(handle);
+        if (entry == nullptr) {
+            if (errno != 0) listing.error = dir + ": cannot read directory: " + std::strerror(errno);
+            break;
+        }
         const std::string_view name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        if (++seen > max_ca_dir_entries) {
+            listing.error = dir + ": more than " + std::to_string(max_ca_dir_entries) +
+                            " entries (keel reads no further: a CA directory holds a few hundred)";
+            break;
+        }
         if (is_certificate_file_name(name)) listing.files.push_back(dir + "/" + std::string(name));
     }
     ::closedir(handle);
+    if (!listing.error.empty()) listing.files.clear();
     return listing;
 }
 

@@ -10,7 +10,9 @@
 
 namespace keel::x509 {
 
-// A directory with more entries than this is read only this far (an image file is not trusted).
+// A directory with more entries than this (besides "." and "..") is refused as a whole, never read
+// in part: an image's file is not trusted to be small, and trusting only the first part of a
+// directory would fail some servers for no visible reason. Debian's /etc/ssl/certs holds ~300.
 inline constexpr std::size_t max_ca_dir_entries = 10000;
 
 // Pure: whether a directory entry's name is one of the two kinds above.
@@ -18,7 +20,7 @@ bool is_certificate_file_name(std::string_view name);
 
 struct CaDirectory {
     std::vector<std::string> files;  // full paths, in directory order
-    std::string error;               // "DIR: cannot open directory: ..." when it could not be read
+    std::string error;  // "DIR: cannot open directory: ...", "DIR: more than 10000 entries ...": no files then
 };
 
 CaDirectory list_ca_directory(const std::string& dir);

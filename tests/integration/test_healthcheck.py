@@ -346,6 +346,13 @@ class Tls(ProbeCase):
             self.assertRegex(cut.stdout, r"^unhealthy: timeout after [0-9.]+ ?ms while reading the CA certificates "
                              rf"\(CA directory {re.escape(many)} \(SSL_CERT_DIR\): the deadline passed with \d+ of \d+ files read\)$")
             self.assert_within(cut, whole.elapsed)
+            # 10,000 entries is the limit: one more and the directory is refused as a whole, by the
+            # probe and by `keel check` alike, rather than trusted in part.
+            open(os.path.join(many, "10000.pem"), "w").close()
+            self.unhealthy(server.url("https"), env=env, expect=f"{many}: more than 10000 entries")
+            check = keel_testing.run_keel("check", "--require", "ca-certs", env=env, timeout=60)
+            self.assertEqual(check.returncode, 1, check.stdout + check.stderr)
+            self.assertIn(f"{many}: more than 10000 entries", check.stdout + check.stderr)
 
     def test_rsa_and_ecdsa_servers_over_tls13_and_tls12(self):
         cases = [
