@@ -1,6 +1,7 @@
 #include "init/identity/account_files.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace keel::init {
 namespace {
@@ -19,9 +20,13 @@ bool split_fields(std::string_view line, std::size_t count, std::vector<std::str
     return fields.size() == count;
 }
 
-// Calls on_line(line, number) for each non-blank, non-comment line, CR stripped.
-template <typename OnLine>
-void for_each_line(std::string_view content, OnLine on_line) {
+// Parses each non-blank, non-comment line (CR stripped) of `field_count` ':'-separated fields with
+// make_entry(fields), which returns no entry for a line it rejects; a line of another shape, with
+// an empty first field (the name) or rejected is recorded as malformed.
+template <typename Entry, typename MakeEntry>
+ParsedFile<Entry> parse_account_file(std::string_view content, std::size_t field_count, MakeEntry make_entry) {
+    ParsedFile<Entry> parsed;
+    std::vector<std::string_view> fields;
     std::size_t number = 0;
     while (!content.empty()) {
         const std::size_t newline = content.find('\n');
@@ -30,8 +35,15 @@ void for_each_line(std::string_view content, OnLine on_line) {
         ++number;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
         if (line.empty() || line.front() == '#') continue;
-        on_line(line, number);
+        std::optional<Entry> entry;
+        if (split_fields(line, field_count, fields) && !fields[0].empty()) entry = make_entry(fields);
+        if (entry) {
+            parsed.entries.push_back(std::move(*entry));
+        } else {
+            parsed.malformed_lines.push_back(number);
+        }
     }
+    return parsed;
 }
 
 }  // namespace
@@ -48,31 +60,18 @@ std::optional<std::uint32_t> parse_id(std::string_view text) {
 }
 
 ParsedFile<PasswdEntry> parse_passwd(std::string_view content) {
-    ParsedFile<PasswdEntry> parsed;
-    std::vector<std::string_view> fields;
-    for_each_line(content, [&](std::string_view line, std::size_t number) {
-        const bool shaped = split_fields(line, 7, fields);
-        const auto uid = shaped ? parse_id(fields[2]) : std::nullopt;
-        const auto gid = shaped ? parse_id(fields[3]) : std::nullopt;
-        if (!uid || !gid || fields[0].empty()) {
-            parsed.malformed_lines.push_back(number);
-            return;
-        }
-        parsed.entries.push_back({std::string(fields[0]), *uid, *gid, std::string(fields[5])});
+    return parse_account_file<PasswdEntry>(content, 7, [](const std::vector<std::string_view>& fields) {
+        const auto uid = parse_id(fields[2]);
+        const auto gid = parse_id(fields[3]);
+        return uid && gid ? std::optional<PasswdEntry>({std::string(fields[0]), *uid, *gid, std::string(fields[5])})
+                          : std::nullopt;
     });
-    return parsed;
 }
 
 ParsedFile<GroupEntry> parse_group(std::string_view content) {
-    ParsedFile<GroupEntry> parsed;
-    std::vector<std::string_view> fields;
-    for_each_line(content, [&](std::string_view line, std::size_t number) {
-        const bool shaped = split_fields(line, 4, fields);
-        const auto gid = shaped ? parse_id(fields[2]) : std::nullopt;
-        if (!gid || fields[0].empty()) {
-            parsed.malformed_lines.push_back(number);
-            return;
-        }
+    return parse_account_file<GroupEntry>(content, 4, [](const std::vector<std::string_view>& fields) {
+        const auto gid = parse_id(fields[2]);
+        if (!gid) return std::optional<GroupEntry>();
         GroupEntry entry{std::string(fields[0]), *gid, {}};
         std::string_view members = fields[3];
         while (!members.empty()) {
@@ -81,9 +80,8 @@ ParsedFile<GroupEntry> parse_group(std::string_view content) {
             if (!member.empty()) entry.members.emplace_back(member);
             members.remove_prefix(comma == std::string_view::npos ? members.size() : comma + 1);
         }
-        parsed.entries.push_back(std::move(entry));
+        return std::optional<GroupEntry>(std::move(entry));
     });
-    return parsed;
 }
 
 const PasswdEntry* find_user(const std::vector<PasswdEntry>& entries, std::string_view name) {
