@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Measures what the static binary's two build tricks buy, in one run: the start-up code grouped at
-the front of .text (cmake/hot-text.ld, KEEL_HOT_TEXT) and keel's own malloc in place of musl's
-mallocng (cli/static_runtime/heap.cpp, KEEL_OWN_HEAP). Four release builds, all on or off:
+"""Measures what the static binary's build trick buys, in one run: keel's own malloc in place of
+musl's mallocng (cli/static_runtime/heap.cpp, KEEL_OWN_HEAP). Two release builds, with and without:
 
-    bench/build_tricks.py [--rounds 15] [--runs 100]     (builds build/bench-<variant> first)
+    bench/build_tricks.py [--rounds 15] [--runs 100] [--check]   (builds build/bench-<variant> first)
 
-Per variant: start overhead (hyperfine rounds, rotated, against /bin/true in the same round) of the
-fast path `keel -- /bin/true` and of the ENTRYPOINT path `keel -u nobody -- /bin/true`; memory of
-keel supervising `sleep` (VmRSS, RssAnon, RssFile after 1 s); the http and https probe against the
-local test server. Writes the "build-tricks" section of bench/README.md.
+Per variant: the memory-mapping system calls (mmap, munmap, mremap, brk, madvise) of keel's own
+process for a start, a start with -u and an http probe (strace); start overhead (hyperfine rounds,
+rotated, against /bin/true in the same round) of the fast path `keel -- /bin/true` and of the
+ENTRYPOINT path `keel -u nobody -- /bin/true`; memory of keel supervising `sleep` (VmRSS, RssAnon,
+RssFile after 1 s); the http and https probe against the local test server. Writes the
+"build-tricks" section of bench/README.md.
+
+--check (scripts/reliability-report): exit 1 when the gain is gone, i.e. when keel's heap does not
+make fewer memory-mapping calls than mallocng, or its median start overhead (either path) or
+median http probe time is not below mallocng's. Medians, not quartiles: on a shared 2-core
+machine the quartiles of a 100-200 µs gain overlap in some runs, and a check that fails at random
+would be ignored.
 """
 
 import argparse
@@ -28,19 +35,18 @@ from markdown_section import replace_section  # noqa: E402
 from health_servers import Pki  # noqa: E402
 from healthcheck import start_server  # noqa: E402  (bench/healthcheck.py)
 
-# (name, build directory, KEEL_HOT_TEXT, KEEL_OWN_HEAP)
+# (name, build directory, KEEL_OWN_HEAP)
 VARIANTS = [
-    ("hot-text + own heap", "bench-both", "ON", "ON"),
-    ("own heap only", "bench-heap", "OFF", "ON"),
-    ("hot-text + mallocng", "bench-hot", "ON", "OFF"),
-    ("mallocng only", "bench-neither", "OFF", "OFF"),
+    ("own heap", "bench-heap", "ON"),
+    ("mallocng", "bench-mallocng", "OFF"),
 ]
+MEMORY_CALLS = ("mmap", "munmap", "mremap", "brk", "madvise")
 
 
-def build(directory, hot_text, own_heap):
+def build(directory, own_heap):
     directory = os.path.join(ROOT, "build", directory)
-    subprocess.run(["cmake", "--preset", "release", "-B", directory, f"-DKEEL_HOT_TEXT={hot_text}",
-                    f"-DKEEL_OWN_HEAP={own_heap}"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--preset", "release", "-B", directory, f"-DKEEL_OWN_HEAP={own_heap}"],
+                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["cmake", "--build", directory, "--target", "keel", "keel_health_server"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     return directory
@@ -59,13 +65,22 @@ def memory(keel, *options):
     return tuple(statistics.median(s[i] for s in samples) for i in range(3))
 
 
+def memory_calls(keel, *args, env=None):
+    """How many memory-mapping system calls keel's own process makes running `keel ARGS`."""
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.run(["strace", "-qq", "-o", out.name, "-e", "trace=" + ",".join(MEMORY_CALLS), keel, *args],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        return sum(1 for line in out if line.split("(", 1)[0] in MEMORY_CALLS)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--out", default=os.path.join(HERE, "README.md"))
+    parser.add_argument("--check", action="store_true", help="exit 1 when keel's heap no longer wins")
     args = parser.parse_args()
-    builds = {name: build(directory, hot, heap) for name, directory, hot, heap in VARIANTS}
+    builds = {name: build(directory, heap) for name, directory, heap in VARIANTS}
     keels = {name: os.path.join(d, "cli/keel") for name, d in builds.items()}
     sizes = {name: os.path.getsize(k) for name, k in keels.items()}
 
@@ -84,6 +99,9 @@ def main():
         http_server, http_port = start_server(server)
         https_server, https_port = start_server(server, "--tls", pki.leaf, pki.key_of(pki.leaf))
         try:
+            calls = {name: (memory_calls(keel, "--", "/bin/true"), memory_calls(keel, "-u", "nobody", "--", "/bin/true"),
+                            memory_calls(keel, "healthcheck", f"http://127.0.0.1:{http_port}/health", env=env))
+                     for name, keel in keels.items()}
             probe_commands = []
             for name, keel in keels.items():
                 probe_commands += [(f"{name}: http", f"{keel} healthcheck http://127.0.0.1:{http_port}/health"),
@@ -108,23 +126,41 @@ def main():
         (rss, anon, file_), (urss, uanon, ufile) = mem[name]
         http = statistics.median(probes[f"{name}: http"].round_medians) * 1e3
         https = statistics.median(probes[f"{name}: https"].round_medians) * 1e3
-        rows.append(f"| {name} | {sizes[name]:,} | {fast[0]:.0f} ({fast[1]:.0f}–{fast[2]:.0f}) | "
+        rows.append(f"| {name} | {sizes[name]:,} | {' / '.join(map(str, calls[name]))} | "
+                    f"{fast[0]:.0f} ({fast[1]:.0f}–{fast[2]:.0f}) | "
                     f"{user[0]:.0f} ({user[1]:.0f}–{user[2]:.0f}) | {rss:.0f} / {anon:.0f} / {file_:.0f} | "
                     f"{urss:.0f} / {uanon:.0f} / {ufile:.0f} | {http:.2f} | {https:.2f} |")
     body = f"""Measured by `bench/build_tricks.py` in one run on one machine ({os.cpu_count()} CPUs, load
-{os.getloadavg()[0]:.2f} at the end): four release builds with cmake/hot-text.ld (`KEEL_HOT_TEXT`) and
-keel's own malloc (`KEEL_OWN_HEAP`, cli/static_runtime/heap.cpp) on or off. Start overhead: hyperfine -N,
+{os.getloadavg()[0]:.2f} at the end): two release builds, with keel's own malloc (`KEEL_OWN_HEAP`,
+cli/static_runtime/heap.cpp) and with musl's mallocng. Memory calls: mmap, munmap, mremap, brk and
+madvise of keel's own process (strace) for `keel -- /bin/true`, `keel -u nobody -- /bin/true` and an
+http probe. Start overhead: hyperfine -N,
 {args.rounds} rounds (order rotated) of {args.runs} runs, per round the median minus `/bin/true`'s; the table
 gives the median over the rounds and, in brackets, the quartiles of the per-round figures (the run-to-run
 noise). Memory: keel supervising `sleep`, 1 s after its start, median of 5. Probes: median over
 {max(3, args.rounds // 3)} rounds of {args.runs} runs against `keel_health_server` (https: ECDSA P-256, TLS 1.3).
 
-| build | size (bytes) | start overhead, fast path (µs) | start overhead, `-u nobody` (µs) | VmRSS / RssAnon / RssFile (kB) | same, `-u nobody` | http probe (ms) | https probe (ms) |
-|---|---:|---:|---:|---:|---:|---:|---:|
+| build | size (bytes) | memory calls: start / -u / probe | start overhead, fast path (µs) | start overhead, `-u nobody` (µs) | VmRSS / RssAnon / RssFile (kB) | same, `-u nobody` | http probe (ms) | https probe (ms) |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|
 {chr(10).join(rows)}
 """
-    replace_section(args.out, "build-tricks", "Build tricks: hot-text ordering and keel's own malloc", body)
+    replace_section(args.out, "build-tricks", "Build tricks: keel's own malloc", body)
     print(body)
+    if args.check:
+        own, musl = VARIANTS[0][0], VARIANTS[1][0]
+        lost = []
+        if sum(calls[own]) >= sum(calls[musl]):
+            lost.append(f"memory calls {calls[own]} against mallocng's {calls[musl]}")
+        for path in ("fast", "-u"):
+            mine, theirs = us(f"{own}: {path}")[0], us(f"{musl}: {path}")[0]
+            if mine >= theirs:
+                lost.append(f"{path} start overhead {mine:.0f} µs against mallocng's {theirs:.0f} µs")
+        mine, theirs = (statistics.median(probes[f"{name}: http"].round_medians) * 1e3 for name in (own, musl))
+        if mine >= theirs:
+            lost.append(f"http probe {mine:.2f} ms against mallocng's {theirs:.2f} ms")
+        if lost:
+            sys.exit("build_tricks: keel's heap no longer wins: " + "; ".join(lost))
+        print("build_tricks: keel's heap still wins")
 
 
 if __name__ == "__main__":

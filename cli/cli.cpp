@@ -120,7 +120,7 @@ std::vector<std::string> program_without_keel_options(const std::vector<std::str
 
 // Everything with options: builds the CLI11 parser, parses, runs what was asked. Not inlined into
 // run(): the usual start never comes here, and the parser's code (tens of KB once inlined) would
-// otherwise sit among the functions of every start and widen the pages they fault in (hot-text).
+// otherwise sit among the functions of every start and widen the pages they fault in.
 [[gnu::noinline]] int parse_and_run(std::vector<std::string>& args, const init::InheritedState& inherited) {
     CLI::App app{"keel: PID 1 supervisor and health probe for scratch containers.\n"
                  "Usage: keel [OPTIONS] [--] PROGRAM [ARGS...]\n"

@@ -5,11 +5,11 @@
 namespace keel::cli {
 namespace {
 
-spdlog::level::level_enum to_level(const std::string& name) {
-    if (name == "error") return spdlog::level::err;
-    if (name == "info") return spdlog::level::info;
-    if (name == "debug") return spdlog::level::debug;
-    return spdlog::level::warn;
+LogLevel to_level(const std::string& name) {
+    if (name == "error") return LogLevel::error;
+    if (name == "info") return LogLevel::info;
+    if (name == "debug") return LogLevel::debug;
+    return LogLevel::warn;
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 option(KEEL_WERROR "Treat warnings in keel's own code as errors" ON)
 option(KEEL_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 option(KEEL_STRIP "Strip the static release binary" ON)
-option(KEEL_HOT_TEXT "Static binary: start-up functions first (cmake/hot-text.ld)" ON)
 
 # GCC 12 at -O1 (the valgrind preset) reports a null dereference inside Asio's thread_info that
 # cannot happen; the presets that build at -O0 (GCC) or with clang keep the warning.

@@ -46,15 +46,24 @@ add_library(keel_cli11 INTERFACE)
 target_link_libraries(keel_cli11 INTERFACE keel_deps_headers)
 add_library(keel::cli11 ALIAS keel_cli11)
 
-# spdlog + fmt header-only: Debian's compiled libraries are glibc shared objects, useless for a
-# static musl binary. musl hides fopen64 & co. unless _LARGEFILE64_SOURCE is set. keel never
-# formats floating point: FMT_USE_{FLOAT,DOUBLE,LONG_DOUBLE}=0 drop fmt's float writers (a float
-# argument becomes a compile error, not a silent change), and one int writer serves all widths.
-add_library(keel_spdlog INTERFACE)
-target_link_libraries(keel_spdlog INTERFACE keel_deps_headers)
-target_compile_definitions(keel_spdlog INTERFACE FMT_HEADER_ONLY SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL
-  SPDLOG_NO_THREAD_ID SPDLOG_NO_ATOMIC_LEVELS SPDLOG_DISABLE_DEFAULT_LOGGER _LARGEFILE64_SOURCE
+# fmt and spdlog from their headers: Debian's compiled libraries are glibc shared objects, useless
+# for a static musl binary. fmt's compiled part is keel's common/fmt_compiled.cpp, so a file that
+# logs includes only <fmt/core.h>; header-only fmt put format.h and its implementation into each of
+# them. keel never formats floating point: FMT_USE_{FLOAT,DOUBLE,LONG_DOUBLE}=0 drop fmt's float
+# writers (a float argument becomes a compile error, not a silent change), and one int writer
+# serves all widths.
+add_library(keel_fmt INTERFACE)
+target_link_libraries(keel_fmt INTERFACE keel_deps_headers)
+target_compile_definitions(keel_fmt INTERFACE
   FMT_USE_FLOAT=0 FMT_USE_DOUBLE=0 FMT_USE_LONG_DOUBLE=0 FMT_REDUCE_INT_INSTANTIATIONS=1)
+add_library(keel::fmt ALIAS keel_fmt)
+
+# spdlog header-only, included by common/logging.cpp alone. musl hides fopen64 & co. unless
+# _LARGEFILE64_SOURCE is set.
+add_library(keel_spdlog INTERFACE)
+target_link_libraries(keel_spdlog INTERFACE keel_fmt)
+target_compile_definitions(keel_spdlog INTERFACE SPDLOG_HEADER_ONLY SPDLOG_FMT_EXTERNAL
+  SPDLOG_NO_THREAD_ID SPDLOG_NO_ATOMIC_LEVELS SPDLOG_DISABLE_DEFAULT_LOGGER _LARGEFILE64_SOURCE)
 add_library(keel::spdlog ALIAS keel_spdlog)
 
 add_library(keel_doctest INTERFACE)

@@ -5,8 +5,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <memory>
 
+#include <spdlog/logger.h>
 #include <spdlog/sinks/sink.h>
 
 #include "common/sys/io.hpp"
@@ -14,14 +16,31 @@
 namespace keel {
 namespace {
 
-std::string_view level_word(spdlog::level::level_enum level) {
+std::string_view level_word(LogLevel level) {
     switch (level) {
-        case spdlog::level::critical:
-        case spdlog::level::err: return "error";
-        case spdlog::level::warn: return "warning";
-        case spdlog::level::info: return "info";
-        default: return "debug";
+        case LogLevel::error: return "error";
+        case LogLevel::warn: return "warning";
+        case LogLevel::info: return "info";
+        case LogLevel::debug: break;
     }
+    return "debug";
+}
+
+spdlog::level::level_enum to_spdlog(LogLevel level) {
+    switch (level) {
+        case LogLevel::error: return spdlog::level::err;
+        case LogLevel::warn: return spdlog::level::warn;
+        case LogLevel::info: return spdlog::level::info;
+        case LogLevel::debug: break;
+    }
+    return spdlog::level::debug;
+}
+
+LogLevel from_spdlog(spdlog::level::level_enum level) {
+    if (level >= spdlog::level::err) return LogLevel::error;
+    if (level == spdlog::level::warn) return LogLevel::warn;
+    if (level == spdlog::level::info) return LogLevel::info;
+    return LogLevel::debug;
 }
 
 // Formats each message as one keel line and writes it to stderr in a single write(2): no stdio
@@ -33,8 +52,8 @@ public:
 
     void log(const spdlog::details::log_msg& msg) override {
         const std::string_view payload(msg.payload.data(), msg.payload.size());
-        const std::string line = format_ == LogFormat::json ? format_json_log_line(msg.level, msg.time, payload)
-                                                            : format_text_log_line(msg.level, payload);
+        const std::string line = format_ == LogFormat::json ? format_json_log_line(from_spdlog(msg.level), msg.time, payload)
+                                                            : format_text_log_line(from_spdlog(msg.level), payload);
         write_to_stderr(line);
     }
     void flush() override {}
@@ -64,10 +83,10 @@ Logging& logging() {
 
 }  // namespace
 
-std::string format_text_log_line(spdlog::level::level_enum level, std::string_view message) {
+std::string format_text_log_line(LogLevel level, std::string_view message) {
     // Errors read like classic Unix tools ("keel: /app: not found"); lesser levels say what they are.
     std::string line = "keel: ";
-    if (level < spdlog::level::err) {
+    if (level != LogLevel::error) {
         line += level_word(level);
         line += ": ";
     }
@@ -99,8 +118,7 @@ std::string json_escape(std::string_view text) {
     return out;
 }
 
-std::string format_json_log_line(spdlog::level::level_enum level,
-                                 std::chrono::system_clock::time_point time, std::string_view message) {
+std::string format_json_log_line(LogLevel level, std::chrono::system_clock::time_point time, std::string_view message) {
     const auto since_epoch = time.time_since_epoch();
     const std::time_t seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch).count();
     const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch).count() % 1000;
@@ -119,11 +137,17 @@ std::string format_json_log_line(spdlog::level::level_enum level,
     return line;
 }
 
-spdlog::logger& logger() { return logging().logger; }
-
-void setup_logging(spdlog::level::level_enum level, LogFormat format) {
+void setup_logging(LogLevel level, LogFormat format) {
     logging().sink->use_format(format);
-    logging().logger.set_level(level);
+    logging().logger.set_level(to_spdlog(level));
+}
+
+bool log_enabled(LogLevel level) { return logging().logger.should_log(to_spdlog(level)); }
+
+void log_formatted(LogLevel level, fmt::string_view format, fmt::format_args args) {
+    fmt::memory_buffer message;
+    fmt::vformat_to(std::back_inserter(message), format, args);
+    logging().logger.log(to_spdlog(level), spdlog::string_view_t(message.data(), message.size()));
 }
 
 }  // namespace keel

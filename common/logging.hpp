@@ -4,48 +4,54 @@
 // keel owns its logger instead of going through spdlog's registry (spdlog::info() and friends):
 // the registry always builds a pattern_formatter, which with its flag formatters and their fmt
 // instantiations costs tens of KB of binary and start-up work that keel never uses.
+//
+// This header needs only <fmt/core.h>: a call formats through fmt's type-erased vformat, and spdlog
+// stays inside logging.cpp. With spdlog's logger in the header, every file that logged compiled
+// spdlog and all of fmt again (the dev preset's slowest files; docs/testing.md, "Time").
 
 #include <chrono>
 #include <string>
 #include <string_view>
-#include <utility>
 
-#include <spdlog/logger.h>
+#include <fmt/core.h>
 
 namespace keel {
 
+enum class LogLevel { debug, info, warn, error };
 enum class LogFormat { text, json };
 
 // Sets the level and line format of keel's logger. Before this runs it logs warnings and errors
-// as text. Level names: error, warn, info, debug.
-void setup_logging(spdlog::level::level_enum level, LogFormat format);
+// as text.
+void setup_logging(LogLevel level, LogFormat format);
 
-// The process's one logger, writing whole lines to stderr with write(2), unbuffered.
-spdlog::logger& logger();
+// Whether a message of this level is written: the templates below format nothing otherwise.
+bool log_enabled(LogLevel level);
+
+// Writes one formatted message as a whole line to stderr with write(2), unbuffered.
+void log_formatted(LogLevel level, fmt::string_view format, fmt::format_args args);
 
 namespace log {
 template <typename... Args>
-void debug(spdlog::format_string_t<Args...> format, Args&&... args) {
-    logger().debug(format, std::forward<Args>(args)...);
+void debug(fmt::format_string<Args...> format, Args&&... args) {
+    if (log_enabled(LogLevel::debug)) log_formatted(LogLevel::debug, format, fmt::make_format_args(args...));
 }
 template <typename... Args>
-void info(spdlog::format_string_t<Args...> format, Args&&... args) {
-    logger().info(format, std::forward<Args>(args)...);
+void info(fmt::format_string<Args...> format, Args&&... args) {
+    if (log_enabled(LogLevel::info)) log_formatted(LogLevel::info, format, fmt::make_format_args(args...));
 }
 template <typename... Args>
-void warn(spdlog::format_string_t<Args...> format, Args&&... args) {
-    logger().warn(format, std::forward<Args>(args)...);
+void warn(fmt::format_string<Args...> format, Args&&... args) {
+    if (log_enabled(LogLevel::warn)) log_formatted(LogLevel::warn, format, fmt::make_format_args(args...));
 }
 template <typename... Args>
-void error(spdlog::format_string_t<Args...> format, Args&&... args) {
-    logger().error(format, std::forward<Args>(args)...);
+void error(fmt::format_string<Args...> format, Args&&... args) {
+    if (log_enabled(LogLevel::error)) log_formatted(LogLevel::error, format, fmt::make_format_args(args...));
 }
 }  // namespace log
 
 // Pure line builders (tested): "keel: warning: msg" / {"time":...,"level":...,"msg":...}.
-std::string format_text_log_line(spdlog::level::level_enum level, std::string_view message);
-std::string format_json_log_line(spdlog::level::level_enum level,
-                                 std::chrono::system_clock::time_point time, std::string_view message);
+std::string format_text_log_line(LogLevel level, std::string_view message);
+std::string format_json_log_line(LogLevel level, std::chrono::system_clock::time_point time, std::string_view message);
 std::string json_escape(std::string_view text);
 
 }  // namespace keel

@@ -12,8 +12,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include "healthcheck/resolve.hpp"
 #include "common/text.hpp"
+#include "healthcheck/resolve.hpp"
+#include "healthcheck/response.hpp"
 
 #if KEEL_TLS
 #include <boost/asio/ssl/error.hpp>

@@ -9,7 +9,7 @@
 #include "common/duration.hpp"
 #include "common/result.hpp"
 #include "healthcheck/probe_args.hpp"
-#include "healthcheck/response.hpp"
+#include "healthcheck/expectations.hpp"
 #include "healthcheck/url.hpp"
 
 namespace keel::health {

@@ -15,7 +15,7 @@
 #include <boost/beast/http/parser.hpp>
 #include "common/result.hpp"
 #include "healthcheck/capped_body.hpp"
-#include "healthcheck/status_range.hpp"
+#include "healthcheck/expectations.hpp"
 
 namespace keel::health {
 
@@ -36,17 +36,6 @@ bool response_complete(const ResponseParser& parser);
 
 // "response headers larger than 64 KiB", "connection closed before the response was complete", ...
 std::string describe_http_error(const boost::system::error_code& ec);
-
-struct Expectations {
-    StatusRanges status;
-    std::string status_text;          // as the user wrote it, for messages
-    std::optional<std::string> body;  // --expect-body
-};
-
-struct Verdict {
-    bool healthy = false;
-    std::string summary;  // "200 OK", or why not: "status 500 Internal Server Error (expected 200-399)"
-};
 
 Verdict judge_response(const Response& response, const Expectations& expect);
 

@@ -13,6 +13,7 @@ if(KEEL_TLS)
   list(APPEND health_unit_test_sources unit/health_ca_index_test.cpp)
 endif()
 keel_compile_together(keel_unit_tests health 8 ${health_unit_test_sources})
+target_compile_definitions(keel_unit_tests PRIVATE KEEL_TLS=$<BOOL:${KEEL_TLS}>)
 endif()
 
 # A small C++ HTTP(S) server: fast enough for bench/healthcheck.py, and probed once by the
