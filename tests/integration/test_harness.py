@@ -62,6 +62,43 @@ class Verdict(unittest.TestCase):
         self.assertEqual(keel_testing.verdict(Result(5, 0, ok=False), no_skip=False), 1)
 
 
+# A suite of three cases run through keel_testing.main, as CTest runs every suite.
+TINY_SUITE = """
+import sys, unittest
+sys.path.insert(0, {here!r})
+import keel_testing
+class One(unittest.TestCase):
+    def test_a(self): pass
+    def test_b(self): pass
+class Two(unittest.TestCase):
+    def test_c(self): pass
+keel_testing.main()
+"""
+
+
+def run_tiny_suite(*args):
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(TINY_SUITE.format(here=os.path.dirname(os.path.abspath(__file__))))
+    try:
+        return subprocess.run([sys.executable, f.name, "--keel=unused", *args], capture_output=True, text=True,
+                              timeout=30)
+    finally:
+        os.unlink(f.name)
+
+
+class Exclude(unittest.TestCase):
+    def test_excluded_cases_are_left_out_not_skipped(self):
+        result = run_tiny_suite("--no-skip", "--exclude=One.test_b", "--exclude=Two")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("cases: 1 run, 0 skipped", result.stdout)
+
+    def test_an_exclusion_that_names_no_case_fails(self):
+        # A renamed case must not leave a stale exclusion behind that hides nothing, silently.
+        result = run_tiny_suite("--exclude=One.test_renamed")
+        self.assertNotEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("--exclude names no case of this suite: One.test_renamed", result.stderr)
+
+
 class CountCases(unittest.TestCase):
     def test_counts_both_forms(self):
         result = count(block(1, "unit", "[doctest] test cases:     85 |     85 passed | 0 failed | 2 skipped"),
