@@ -34,13 +34,13 @@ from hyperfine_rounds import overheads_us, run_rounds  # noqa: E402
 from markdown_section import replace_section  # noqa: E402
 from health_servers import Pki  # noqa: E402
 from healthcheck import start_server  # noqa: E402  (bench/healthcheck.py)
+from keel_testing import memory_calls  # noqa: E402  (tests/integration/keel_testing.py)
 
 # (name, build directory, KEEL_OWN_HEAP)
 VARIANTS = [
     ("own heap", "bench-heap", "ON"),
     ("mallocng", "bench-mallocng", "OFF"),
 ]
-MEMORY_CALLS = ("mmap", "munmap", "mremap", "brk", "madvise")
 
 
 def build(directory, own_heap):
@@ -63,14 +63,6 @@ def memory(keel, *options):
         process.terminate()
         process.wait()
     return tuple(statistics.median(s[i] for s in samples) for i in range(3))
-
-
-def memory_calls(keel, *args, env=None):
-    """How many memory-mapping system calls keel's own process makes running `keel ARGS`."""
-    with tempfile.NamedTemporaryFile("r") as out:
-        subprocess.run(["strace", "-qq", "-o", out.name, "-e", "trace=" + ",".join(MEMORY_CALLS), keel, *args],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        return sum(1 for line in out if line.split("(", 1)[0] in MEMORY_CALLS)
 
 
 def main():
@@ -99,8 +91,11 @@ def main():
         http_server, http_port = start_server(server)
         https_server, https_port = start_server(server, "--tls", pki.leaf, pki.key_of(pki.leaf))
         try:
-            calls = {name: (memory_calls(keel, "--", "/bin/true"), memory_calls(keel, "-u", "nobody", "--", "/bin/true"),
-                            memory_calls(keel, "healthcheck", f"http://127.0.0.1:{http_port}/health", env=env))
+            # The starts run in this environment (-u nobody could not read the bench's CA file), the
+            # probe in the probes' one.
+            calls = {name: (len(memory_calls(keel, "--", "/bin/true")),
+                            len(memory_calls(keel, "-u", "nobody", "--", "/bin/true")),
+                            len(memory_calls(keel, "healthcheck", f"http://127.0.0.1:{http_port}/health", env=env)))
                      for name, keel in keels.items()}
             probe_commands = []
             for name, keel in keels.items():

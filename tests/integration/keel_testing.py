@@ -2,9 +2,11 @@
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -147,6 +149,31 @@ def chroot_argv(root, argv, binaries, pid1=False, userspec=None):
         mounts.append(f"{tool['mount']} --rbind /proc {root}/proc")
     script = " && ".join(mounts + [f'exec {" ".join(chroot)} "$0" "$@"'])
     return [tool["unshare"], "--mount", *unshare[1:], "--propagation", "private", tool["sh"], "-c", script, root, *argv]
+
+
+# What musl's mallocng calls to get and return memory (keel's own heap calls none of them for a start
+# or a plain probe: cli/static_runtime/heap.cpp).
+MEMORY_CALLS = ("mmap", "munmap", "mremap", "brk", "madvise")
+
+
+def memory_calls(keel, *args, runner=(), env=None):
+    """The memory-mapping system calls keel's own process (not PROGRAM) makes running `keel ARGS`,
+    by name, in order: strace, or qemu's -strace (which traces the guest) when runner is qemu.
+    Raises AssertionError when keel fails."""
+    if runner:
+        run = subprocess.run([*runner, "-strace", keel, *args], capture_output=True, text=True, timeout=60, env=env)
+        # "PID name(args) = result"; the vforked child's lines carry another pid.
+        traced = [m for m in (re.match(r"(\d+) (\w+)\(", line) for line in run.stderr.splitlines()) if m]
+        calls = [m.group(2) for m in traced if m.group(1) == traced[0].group(1)] if traced else []
+    else:
+        with tempfile.NamedTemporaryFile("r") as out:
+            # Without -f: keel's own process only.
+            run = subprocess.run(["strace", "-qq", "-o", out.name, "-e", "trace=" + ",".join(MEMORY_CALLS), keel, *args],
+                                 capture_output=True, text=True, timeout=60, env=env)
+            calls = [m.group(1) for m in (re.match(r"(\w+)\(", line) for line in out) if m]
+    if run.returncode != 0:
+        raise AssertionError(f"keel {' '.join(args)} exited {run.returncode}: {run.stderr[-500:]}")
+    return [name for name in calls if name in MEMORY_CALLS]
 
 
 def under_valgrind():

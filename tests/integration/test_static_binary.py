@@ -5,7 +5,6 @@ is linked for: no memory-mapping system call while keel starts PROGRAM or probes
 import os
 import re
 import subprocess
-import tempfile
 import time
 import unittest
 
@@ -46,40 +45,13 @@ class Static(unittest.TestCase):
             self.assertNotIn(time.strftime("%b %e").encode(), built.group(1))
 
 
-# What musl's mallocng calls to get and return memory; keel's heap calls none of them for a start or
-# a plain probe (its first arena is in .bss). bench/build_tricks.py measures the same calls and the
-# start-up time with mallocng in the same run.
-MEMORY_CALLS = ("mmap", "munmap", "mremap", "brk", "madvise")
-
-
 def memory_calls(*args):
-    """The memory-mapping system calls keel's own process makes running `keel ARGS`: a list of
-    names, in order (strace; qemu's -strace for a cross build, which traces the guest's calls)."""
-    if keel_testing.RUNNER:
-        run = subprocess.run([*keel_testing.RUNNER, "-strace", keel_testing.KEEL, *args],
-                             capture_output=True, text=True, timeout=60)
-        lines = run.stderr.splitlines()
-        # "PID name(args) = result"; the vforked child's lines carry another pid.
-        traced = [re.match(r"(\d+) (\w+)\(", line) for line in lines]
-        traced = [m for m in traced if m]
-        self_pid = traced[0].group(1) if traced else None
-        calls = [m.group(2) for m in traced if m.group(1) == self_pid]
-    else:
-        with tempfile.NamedTemporaryFile("r") as out:
-            # Without -f: keel's own process only, not PROGRAM.
-            run = subprocess.run(["strace", "-qq", "-o", out.name, "-e", "trace=" + ",".join(MEMORY_CALLS),
-                                  keel_testing.KEEL, *args], capture_output=True, text=True, timeout=60)
-            calls = [m.group(1) for m in (re.match(r"(\w+)\(", line) for line in out) if m]
-    if run.returncode != 0:
-        raise AssertionError(f"keel {' '.join(args)} exited {run.returncode}: {run.stderr[-500:]}")
-    return [name for name in calls if name in MEMORY_CALLS]
+    return keel_testing.memory_calls(keel_testing.KEEL, *args, runner=keel_testing.RUNNER)
 
 
+# Registered without this class in a KEEL_OWN_HEAP=OFF build (tests/CMakeLists.txt). bench/build_tricks.py
+# counts the same calls, and the start-up time, against mallocng in one run.
 class OwnHeap(unittest.TestCase):
-    def setUp(self):
-        if keel_testing.OPTIONS.own_heap != "1":
-            self.skipTest("built with KEEL_OWN_HEAP=OFF (musl's mallocng)")
-
     def test_starting_program_maps_no_memory(self):
         for args in (["--", "/bin/true"], ["-u", "nobody", "--", "/bin/true"],
                      ["--require", "none", "--log-level", "debug", "--", "/bin/true"]):
@@ -92,4 +64,4 @@ class OwnHeap(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    keel_testing.main([("--own-heap", {"default": "1"})])
+    keel_testing.main()
