@@ -1,6 +1,6 @@
 #include "cli/global_options.hpp"
 
-#include <CLI/CLI.hpp>
+#include "cli/register_options.hpp"
 
 namespace keel::cli {
 namespace {
@@ -15,12 +15,7 @@ LogLevel to_level(const std::string& name) {
 }  // namespace
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
-    app.add_option("--log-level", global.log_level, "keel's own log level")
-        ->check(CLI::IsMember({"error", "warn", "info", "debug"}))
-        ->capture_default_str();
-    app.add_option("--log-format", global.log_format, "text or json lines on stderr")
-        ->check(CLI::IsMember({"text", "json"}))
-        ->capture_default_str();
+    register_options(app, global, global_option_specs());
 }
 
 void apply_global_options(const GlobalOptions& global) {

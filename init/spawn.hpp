@@ -21,11 +21,14 @@ struct SpawnRequest {
 
 struct SpawnResult {
     pid_t pid = -1;         // > 0 on success
-    int exit_code = 0;      // on failure: 1 (fork), 126/127 (exec)
+    int exit_code = 0;      // on failure: 1 (fork, working directory), 126/127 (exec)
     std::string error;      // on failure: one line without the "keel: " prefix
 };
 
 // Blocks until the child has exec'd (or failed to). On exec failure the child is reaped.
+// PROGRAM starts in keel's working directory (the image's WORKDIR) and keel leaves it for /, so it
+// keeps no directory, and so no mount, busy: before PROGRAM exists when keel can open it, else
+// right after the exec (see leave_start_directory in spawn.cpp).
 // Must be called with keel's signals blocked; the child starts with an empty mask and default
 // dispositions.
 SpawnResult spawn_child(const SpawnRequest& request);

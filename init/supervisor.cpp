@@ -318,8 +318,6 @@ int supervise(const SupervisorConfig& config) {
         return spawned.exit_code;
     }
     log::debug("started {} as pid {}", program.path, spawned.pid);
-    // Keep no directory (and so no mount) busy: the child has its own working directory.
-    if (::chdir("/") != 0) log::debug("chdir(\"/\") failed: {}", std::strerror(errno));
 
     try {
         return supervisor.run(spawned.pid);

@@ -29,6 +29,7 @@ void usage() {
                  "       payload status                     print Sig*, pgid, sid, tty foreground\n"
                  "       payload fds FILE                   write what fds 0-2 are into FILE\n"
                  "       payload ids                        print own and parent's ids and caps, HOME/USER/LOGNAME\n"
+                 "       payload cwd                        print its working directory, then wait for a signal\n"
                  "       payload sleep SECONDS\n"
                  "       payload orphans N                  make N orphans, wait until none is a zombie\n"
                  "       payload leave-sleepers N [--ignore-term]   fork N sleepers, then exit 0\n"
@@ -225,6 +226,18 @@ int main(int argc, char** argv) {
     }
     if (command == "ids") {
         print_ids();
+        return 0;
+    }
+    if (command == "cwd") {
+        // Its own working directory, then it stays until killed (the test reads keel's meanwhile).
+        char path[4096];
+        if (::getcwd(path, sizeof path) == nullptr) {
+            std::perror("getcwd");
+            return 70;
+        }
+        std::printf("%s\n", path);
+        std::fflush(stdout);
+        ::pause();
         return 0;
     }
     if (command == "fds") return describe_standard_fds(arg(2));

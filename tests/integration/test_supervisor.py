@@ -134,6 +134,15 @@ class ExitStatus(unittest.TestCase):
         env = dict(os.environ, KEEL_SUCCESS_EXIT="5,3")
         self.assertEqual(self.run_keel("--", PAYLOAD, "exit", "3", env=env).returncode, 0)
 
+    def test_flags_before_a_program_without_double_dash(self):
+        # A flag takes no value: the word after it is PROGRAM, on either parser (`-g PROGRAM` is
+        # parsed directly; `--warn-only=true` sends the line through CLI11, which once took the
+        # word after a flag for its value and rejected PROGRAM as unexpected, exit 2).
+        for args in (("-g",), ("--warn-only=true", "-g"), ("--warn-only", "--process-group=1")):
+            with self.subTest(args=args):
+                result = self.run_keel(*args, PAYLOAD, "exit", "3")
+                self.assertEqual(result.returncode, 3, result.stderr)
+
     def test_killed_child_gives_128_plus_signal(self):
         session = Session(self)
         os.kill(session.child, signal.SIGKILL)
@@ -226,6 +235,65 @@ class StartFailures(unittest.TestCase):
                                     timeout=30)
             self.assertEqual(result.returncode, 126, result.stderr)
             self.assertIn(f"ELF interpreter {loader} is not in this image", result.stderr)
+
+
+class WorkingDirectory(unittest.TestCase):
+    """PROGRAM starts in keel's start directory (the image's WORKDIR); keel itself moves to / and so
+    keeps no directory, and no mount, busy."""
+
+    def start_in(self, directory, *keel_args, program=None):
+        """Runs keel ARGS -- PROGRAM cwd in directory; returns PROGRAM's working directory, keel's
+        (read from /proc while PROGRAM waits) and keel's stderr."""
+        proc = subprocess.Popen(keel_cmd(*keel_args, "--", program or PAYLOAD, "cwd"), cwd=directory,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            program_cwd = proc.stdout.readline().strip()
+            keel_cwd = os.readlink(f"/proc/{proc.pid}/cwd")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, err = proc.communicate(timeout=30)
+        return program_cwd, keel_cwd, err
+
+    def test_program_runs_in_the_start_directory_and_keel_in_root(self):
+        with tempfile.TemporaryDirectory() as directory:
+            program_cwd, keel_cwd, err = self.start_in(directory, "--require", "none")
+            self.assertEqual(program_cwd, os.path.realpath(directory), err)
+            self.assertEqual(keel_cwd, "/")
+
+    def test_keel_leaves_the_start_directory_before_program_exists(self):
+        # strace -f orders the calls of keel and of its child: keel's chdir("/") must come before
+        # the child's execve of PROGRAM (a chdir after the spawn leaves a window in which keel
+        # still pins the directory while PROGRAM runs).
+        with tempfile.TemporaryDirectory() as directory:
+            log = os.path.join(directory, "strace.log")
+            # LeakSanitizer (the dev build) cannot run under a tracer.
+            options = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS"), "detect_leaks=0"]))
+            result = subprocess.run(["strace", "-f", "-qq", "-e", "trace=chdir,execve", "-o", log,
+                                     *keel_cmd("--require", "none", "--", PAYLOAD, "exit", "0")],
+                                    cwd=directory, capture_output=True, text=True, timeout=60,
+                                    env=dict(os.environ, ASAN_OPTIONS=options))
+            self.assertEqual(result.returncode, 0, result.stderr)
+            calls = read_file(log).splitlines()
+            to_root = [i for i, line in enumerate(calls) if 'chdir("/")' in line and "= 0" in line]
+            program_exec = [i for i, line in enumerate(calls) if f'execve("{PAYLOAD}"' in line]
+            self.assertTrue(to_root and program_exec, calls)
+            self.assertLess(to_root[0], program_exec[-1], calls)
+
+    def test_a_start_directory_the_user_cannot_search_is_inherited(self):
+        # keel -u drops to a user who cannot open the start directory (mode 0700, root's): PROGRAM
+        # still starts in it, as it would have without keel, and keel moves to / once it runs.
+        if os.geteuid() != 0:
+            self.fail("needs root, to drop to nobody")
+        with tempfile.TemporaryDirectory() as private, tempfile.TemporaryDirectory() as shared:
+            os.chmod(private, 0o700)
+            os.chmod(shared, 0o755)
+            program = os.path.join(shared, "payload")
+            shutil.copy(PAYLOAD, program)
+            program_cwd, keel_cwd, err = self.start_in(private, "-u", "65534:65534", "--require", "none",
+                                                       "--log-level", "debug", program=program)
+            self.assertEqual(program_cwd, os.path.realpath(private), err)
+            self.assertEqual(keel_cwd, "/")
+            self.assertIn("cannot open the working directory (Permission denied)", err)
 
 
 class Forwarding(unittest.TestCase):

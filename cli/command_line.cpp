@@ -1,0 +1,140 @@
+#include "cli/command_line.hpp"
+
+#include <string_view>
+#include <type_traits>
+#include <variant>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/env_options.hpp"
+#include "cli/healthcheck_options.hpp"
+#include "cli/option_specs.hpp"
+#include "cli/register_options.hpp"
+#include "healthcheck/tls_info.hpp"
+#include "keel/build_info.hpp"
+
+namespace keel::cli {
+namespace {
+
+constexpr const char* footer = R"(Exit codes:
+  0        success (supervisor: the program exited 0 or with a --success-exit code)
+  1        keel failed, or the probe found the target unhealthy
+  2        bad command line or KEEL_* value
+  126/127  PROGRAM not executable / not found
+  128+N    PROGRAM was killed by signal N
+
+Every long option can also be set through the environment variable shown beside it;
+a flag on the command line wins over the variable.)";
+
+constexpr const char* healthcheck_footer = R"(Exit codes:
+  0        healthy: the output line starts with "healthy:"
+  1        unhealthy, or any error (bad option or KEEL_HEALTHCHECK_* value, timeout, TLS, ...):
+           the output line starts with "unhealthy:" and says why
+  Never 2: Docker reserves it. Exactly one line goes to stdout.
+
+Every long option can also be set through the environment variable shown beside it;
+a flag on the command line wins over the variable.)";
+
+}  // namespace
+
+void register_option(CLI::App& app, const OptionRules& rules, const OptionTarget& target) {
+    std::string names;
+    if (!rules.short_name.empty()) names.append("-").append(rules.short_name).append(",");
+    names.append("--").append(rules.long_name);
+    const std::string help(rules.help);
+    std::visit(
+        [&](auto* value) {
+            using Value = std::remove_pointer_t<decltype(value)>;
+            if constexpr (std::is_same_v<Value, bool>) {
+                app.add_flag(names, *value, help);
+            } else {
+                CLI::Option* option = app.add_option(names, *value, help);
+                if constexpr (!std::is_same_v<Value, std::string>) option->delimiter(',');
+                if (rules.check != nullptr) {
+                    const CheckValue check = rules.check;
+                    option->check(CLI::Validator([check](std::string& text) { return check(text); },
+                                                 std::string(rules.check_name)));
+                }
+                if (!rules.choices.empty()) {
+                    option->check(CLI::IsMember(std::vector<std::string>(rules.choices.begin(), rules.choices.end())));
+                }
+                if (rules.show_default) option->capture_default_str();
+            }
+        },
+        target);
+}
+
+std::string version_report() {
+    std::string report = "keel ";
+    report += build_info::version;
+    report += "\ntarget: ";
+    report += build_info::target;
+    report += "\nbuild: ";
+    report += build_info::build_type;
+    report += "\nTLS: ";
+    report += health::tls_library_version();
+    return report;
+}
+
+CommandLine::CommandLine()
+    : app_(std::make_unique<CLI::App>(
+          "keel: PID 1 supervisor and health probe for scratch containers.\n"
+          "Usage: keel [OPTIONS] [--] PROGRAM [ARGS...]\n"
+          "       keel SUBCOMMAND [OPTIONS]\n"
+          "Everything from PROGRAM on is passed to PROGRAM; use -- before a PROGRAM named like a subcommand.",
+          "keel")) {
+    CLI::App& app = *app_;
+    app.footer(footer);
+    add_global_options(app, global);
+    app.set_version_flag("-V,--version", version_report, "Print version, target, build type and TLS library");
+    add_supervisor_options(app, supervisor);
+
+    healthcheck_ = app.add_subcommand(std::string(subcommand_names[0]), "Probe a URL: exit 0 healthy, 1 unhealthy");
+    check_ = app.add_subcommand(std::string(subcommand_names[1]), "Report the image's CA bundle, timezone data and basics");
+    version_ = app.add_subcommand(std::string(subcommand_names[2]), "Print version, target, build type and TLS library");
+    for (CLI::App* sub : {healthcheck_, check_, version_}) sub->fallthrough();
+    check_->add_option("--format", check_format, "text: one line per check; json: one object")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    add_healthcheck_options(*healthcheck_, healthcheck);
+    healthcheck_->footer(healthcheck_footer);
+}
+
+CommandLine::~CommandLine() = default;
+
+SplitArgs CommandLine::split(const std::vector<std::string>& args) const {
+    const CLI::App& app = *app_;
+    const OptionShape shape{
+        [&app](std::string_view option) {
+            // A flag's type size is 1 (it may be given "=false"), but it expects no value: a
+            // word after `-g` is PROGRAM.
+            const CLI::Option* found = app.get_option_no_throw(std::string(option));
+            return found != nullptr && found->get_expected_max() > 0;
+        },
+        [&app](std::string_view word) {
+            return !app.get_subcommands([word](const CLI::App* sub) { return sub->get_name() == word; }).empty();
+        },
+    };
+    return split_at_program(args, shape);
+}
+
+bool CommandLine::probing(const SplitArgs& split) const { return split.subcommand == subcommand_names[0]; }
+
+void CommandLine::parse(const SplitArgs& split) {
+    // The probe reads its own variables only (KEEL_HEALTHCHECK_*): an image's KEEL_LOG_LEVEL or
+    // KEEL_GRACE is the supervisor's, and a bad one must not turn every probe into exit 2.
+    if (probing(split)) {
+        bind_env_names(*healthcheck_, env_name_for("KEEL_", healthcheck_->get_name()) + "_");
+    } else {
+        bind_env_names(*app_);
+    }
+    // CLI11 takes a vector of arguments last-first.
+    std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
+    app_->parse(keel_args);
+}
+
+bool CommandLine::healthcheck_parsed() const { return healthcheck_->parsed(); }
+bool CommandLine::check_parsed() const { return check_->parsed(); }
+bool CommandLine::version_parsed() const { return version_->parsed(); }
+
+}  // namespace keel::cli

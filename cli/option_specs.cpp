@@ -1,0 +1,66 @@
+#include "cli/option_specs.hpp"
+
+#include <array>
+#include <charconv>
+
+#include "common/duration.hpp"
+#include "init/identity/identity.hpp"
+#include "init/preflight/checks.hpp"
+#include "init/signals.hpp"
+
+namespace keel::cli {
+namespace {
+
+// Adapts a pure parser returning Result<T> to a CheckValue.
+template <auto Parse>
+std::string check_with(std::string_view value) {
+    auto parsed = Parse(value);
+    return parsed ? std::string() : parsed.error();
+}
+
+using Supervisor = OptionSpec<SupervisorArgs>;
+using Global = OptionSpec<GlobalOptions>;
+
+constexpr std::array supervisor_specs{
+    Supervisor{"u", "user", "USER[:GROUP] (names or numbers): run keel and PROGRAM as this user, without privileges",
+               &SupervisorArgs::user, check_with<init::parse_user_spec>, "USER[:GROUP]", {}, false},
+    Supervisor{"", "require", "Checks that must pass before PROGRAM starts: ca-certs,tzdata,non-root,tmp or none",
+               &SupervisorArgs::require, check_with<init::parse_requirements>, "LIST", {}, true},
+    Supervisor{"", "warn-only", "Report failed --require checks as warnings and start PROGRAM anyway",
+               &SupervisorArgs::warn_only, nullptr, "", {}, false},
+    Supervisor{"g", "process-group", "Forward signals to PROGRAM's whole process group instead of PROGRAM alone",
+               &SupervisorArgs::process_group, nullptr, "", {}, false},
+    Supervisor{"", "rewrite",
+               "FROM:TO: forward signal FROM as TO (names or numbers; TO=0 drops it); repeatable, comma list",
+               &SupervisorArgs::rewrite, check_with<init::parse_rewrite_rule>, "FROM:TO", {}, false},
+    Supervisor{"", "grace", "After PROGRAM exits: how long leftover processes get between SIGTERM and SIGKILL",
+               &SupervisorArgs::grace, check_with<parse_duration>, "DURATION", {}, true},
+    Supervisor{"", "success-exit", "Exit code of PROGRAM to report as 0; repeatable, comma list",
+               &SupervisorArgs::success_exits, check_exit_code, "CODE", {}, false},
+};
+
+constexpr std::array<std::string_view, 4> log_levels{"error", "warn", "info", "debug"};
+constexpr std::array<std::string_view, 2> log_formats{"text", "json"};
+
+constexpr std::array global_specs{
+    Global{"", "log-level", "keel's own log level", &GlobalOptions::log_level, nullptr, "", log_levels, true},
+    Global{"", "log-format", "text or json lines on stderr", &GlobalOptions::log_format, nullptr, "", log_formats, true},
+};
+
+}  // namespace
+
+std::span<const OptionSpec<SupervisorArgs>> supervisor_option_specs() { return supervisor_specs; }
+std::span<const OptionSpec<GlobalOptions>> global_option_specs() { return global_specs; }
+
+std::string check_exit_code(std::string_view value) {
+    // Decimal only, no leading zero: CLI11 would read "010" as octal and "0x10" as hex.
+    int code = -1;
+    const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), code);
+    const bool plain = !value.empty() && value.size() <= 3 && (value.size() == 1 || value.front() != '0');
+    if (!plain || error != std::errc() || end != value.data() + value.size() || code < 0 || code > 255) {
+        return "'" + std::string(value) + "' is not an exit code (0-255, decimal)";
+    }
+    return {};
+}
+
+}  // namespace keel::cli
