@@ -51,10 +51,13 @@ public:
     }
 
     int drop_bounding_set() override {
+        // Each PR_CAPBSET_DROP copies and commits the process's credentials, many times the cost
+        // of a read; containers start with a reduced set (Docker keeps 14 of 41, Kubernetes'
+        // restricted profile none or two), so only what is there is dropped.
         for (int cap = 0; cap <= 63; ++cap) {
-            if (::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0) continue;
-            if (errno == EINVAL) return 0;  // past the kernel's last capability
-            return -1;
+            const int present = ::prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+            if (present < 0) return errno == EINVAL ? 0 : -1;  // EINVAL: past the kernel's last capability
+            if (present == 1 && ::prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0) return -1;
         }
         return 0;
     }

@@ -163,6 +163,16 @@ class ReducedPrivilege(unittest.TestCase):
                 self.assertNotEqual(int(ids["self.CapBnd"], 16), 0, "the bounding set could not be emptied")
                 self.assertIn("capability bounding set kept: keel lacks CAP_SETPCAP", result.stderr)
 
+    def test_a_reduced_bounding_set_is_emptied(self):
+        # Docker's default capabilities (14 of them, CAP_SETPCAP among them): keel drops what is
+        # there (it reads the set first, so it drops only those) and leaves none.
+        docker = "-all," + ",".join(f"+{cap}" for cap in (
+            "chown", "dac_override", "fowner", "fsetid", "kill", "setgid", "setuid", "setpcap",
+            "net_bind_service", "net_raw", "sys_chroot", "mknod", "audit_write", "setfcap"))
+        result = host_run(["setpriv", f"--bounding-set={docker}", "--inh-caps=-all"], "-u", "4242", "--", PAYLOAD, "ids")
+        ids = assert_dropped_to(self, result, 4242)
+        self.assertEqual(int(ids["self.CapBnd"], 16), 0)
+
     def test_user_namespace_that_denies_setgroups(self):
         # What `unshare -r` and some rootless engines give: setgroups(2) fails with EPERM. (util-
         # linux maps more than one id only through newuidmap, so a small helper does it.)
