@@ -67,7 +67,7 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
     apply_global_options(line.global);
 
     if (line.version_parsed()) {
-        std::printf("%s\n", version_report().c_str());
+        std::printf("%s\n", (line.version_format == "json" ? version_report_json() : version_report()).c_str());
         return exit_ok;
     }
     // The probe and the report have no signalfd: signals act on them the default way again.

@@ -4,12 +4,16 @@
 #include <type_traits>
 #include <variant>
 
+#include <boost/version.hpp>
 #include <CLI/CLI.hpp>
+#include <CLI/Version.hpp>
+#include <fmt/core.h>
 
 #include "cli/env_options.hpp"
 #include "cli/healthcheck_options.hpp"
 #include "cli/option_specs.hpp"
 #include "cli/register_options.hpp"
+#include "common/logging.hpp"
 #include "healthcheck/tls_info.hpp"
 #include "keel/build_info.hpp"
 
@@ -64,6 +68,49 @@ void register_option(CLI::App& app, const OptionRules& rules, const OptionTarget
         target);
 }
 
+namespace {
+
+std::string json_string(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
+std::string dotted(long number, long major_div, long minor_div) {
+    return std::to_string(number / major_div) + "." + std::to_string(number / minor_div % (major_div / minor_div)) + "." +
+           std::to_string(number % minor_div);
+}
+
+}  // namespace
+
+std::string version_report_json() {
+    // Versions from the headers keel was compiled with (OpenSSL's from the library linked in).
+    std::string libraries = "\"boost\": " + json_string(dotted(BOOST_VERSION, 100000, 100)) +
+                            ", \"cli11\": " + json_string(CLI11_VERSION) +
+                            ", \"spdlog\": " + json_string(logging_library_version()) +
+                            ", \"fmt\": " + json_string(dotted(FMT_VERSION, 10000, 100));
+#ifdef _LIBCPP_VERSION
+    libraries += ", \"libc++\": " + json_string(std::to_string(_LIBCPP_VERSION / 10000) + "." +
+                                                std::to_string(_LIBCPP_VERSION / 100 % 100));
+#endif
+    if (const std::string openssl = health::tls_library_number(); !openssl.empty()) {
+        libraries += ", \"openssl\": " + json_string(openssl);
+    }
+    return std::string("{\"version\": ") + json_string(build_info::version) +
+           ", \"commit\": " + json_string(build_info::commit()) + ", \"target\": " + json_string(build_info::target) +
+           ", \"build\": " + json_string(build_info::build_type) +
+           ", \"tls\": " + json_string(health::tls_library_version()) + ", \"libraries\": {" + libraries + "}}";
+}
+
 std::string version_report() {
     std::string report = "keel ";
     report += build_info::version;
@@ -94,6 +141,9 @@ CommandLine::CommandLine()
     version_ = app.add_subcommand(std::string(subcommand_names[2]), "Print version, target, build type and TLS library");
     for (CLI::App* sub : {healthcheck_, check_, version_}) sub->fallthrough();
     check_->add_option("--format", check_format, "text: one line per check; json: one object")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    version_->add_option("--format", version_format, "text: one line per item; json: one object")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     add_healthcheck_options(*healthcheck_, healthcheck);

@@ -43,6 +43,7 @@ public:
     SupervisorArgs supervisor;
     health::HealthcheckArgs healthcheck;
     std::string check_format = "text";
+    std::string version_format = "text";
 
 private:
     std::unique_ptr<CLI::App> app_;
@@ -53,5 +54,8 @@ private:
 
 // `keel version`, `keel --version`: version, target, build type, TLS library.
 std::string version_report();
+// `keel version --format json`: the same and the commit and every library's version, one object
+// (scripts and the release test's SBOM comparison read it).
+std::string version_report_json();
 
 }  // namespace keel::cli

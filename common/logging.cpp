@@ -9,6 +9,7 @@
 #include <memory>
 
 #include <spdlog/logger.h>
+#include <spdlog/version.h>
 #include <spdlog/sinks/sink.h>
 
 #include "common/sys/io.hpp"
@@ -143,6 +144,11 @@ void setup_logging(LogLevel level, LogFormat format) {
 }
 
 bool log_enabled(LogLevel level) { return logging().logger.should_log(to_spdlog(level)); }
+
+std::string logging_library_version() {
+    return std::to_string(SPDLOG_VER_MAJOR) + "." + std::to_string(SPDLOG_VER_MINOR) + "." +
+           std::to_string(SPDLOG_VER_PATCH);
+}
 
 void log_formatted(LogLevel level, fmt::string_view format, fmt::format_args args) {
     fmt::memory_buffer message;

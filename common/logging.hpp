@@ -27,6 +27,9 @@ void setup_logging(LogLevel level, LogFormat format);
 // Whether a message of this level is written: the templates below format nothing otherwise.
 bool log_enabled(LogLevel level);
 
+// "1.10.0": the spdlog keel was compiled with (keel version --format json).
+std::string logging_library_version();
+
 // Writes one formatted message as a whole line to stderr with write(2), unbuffered.
 void log_formatted(LogLevel level, fmt::string_view format, fmt::format_args args);
 

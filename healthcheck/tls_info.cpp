@@ -14,4 +14,13 @@ std::string tls_library_version() {
 #endif
 }
 
+std::string tls_library_number() {
+#if KEEL_TLS
+    return std::to_string(OPENSSL_version_major()) + "." + std::to_string(OPENSSL_version_minor()) + "." +
+           std::to_string(OPENSSL_version_patch());
+#else
+    return "";
+#endif
+}
+
 }  // namespace keel::health

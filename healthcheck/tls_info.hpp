@@ -6,4 +6,7 @@ namespace keel::health {
 // "OpenSSL 3.0.22 ..." for the library linked in, or "off" when keel was built without TLS.
 std::string tls_library_version();
 
+// "3.0.22": the linked OpenSSL's version number, or "" without TLS.
+std::string tls_library_number();
+
 }  // namespace keel::health

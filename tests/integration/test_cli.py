@@ -1,5 +1,6 @@
 """The command line contract: --help, --version, subcommands, bad input, env vars."""
 
+import json
 import os
 import unittest
 
@@ -35,6 +36,24 @@ class Version(unittest.TestCase):
         result = run_keel("version", env=clean_env())
         self.assertEqual(result.returncode, 0, result.stderr)
         self.check_report(result.stdout)
+
+    def test_version_as_json(self):
+        result = run_keel("version", "--format", "json", env=clean_env())
+        self.assertEqual(result.returncode, 0, result.stderr)
+        report = json.loads(result.stdout)
+        text = run_keel("version", env=clean_env()).stdout
+        self.assertIn(f"keel {report['version']}\n", text)
+        self.assertIn(f"target: {report['target']}\n", text)
+        self.assertRegex(report["commit"], r"^([0-9a-f]{40}|unknown)$")
+        for name in ("boost", "cli11", "spdlog", "fmt"):
+            self.assertRegex(report["libraries"][name], r"^\d+\.\d+\.\d+$", name)
+        if report["tls"] == "off":
+            self.assertNotIn("openssl", report["libraries"])
+        else:
+            self.assertIn(f"OpenSSL {report['libraries']['openssl']}", report["tls"])
+        bad = run_keel("version", "--format", "xml", env=clean_env())
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("--format: xml not in {text,json}", bad.stderr)
 
 
 class Help(unittest.TestCase):
