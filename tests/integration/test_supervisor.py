@@ -241,14 +241,19 @@ class WorkingDirectory(unittest.TestCase):
     """PROGRAM starts in keel's start directory (the image's WORKDIR); keel itself moves to / and so
     keeps no directory, and no mount, busy."""
 
-    def start_in(self, directory, *keel_args, program=None):
+    def start_in(self, directory, *keel_args, program=None, settle=False):
         """Runs keel ARGS -- PROGRAM cwd in directory; returns PROGRAM's working directory, keel's
-        (read from /proc while PROGRAM waits) and keel's stderr."""
+        (read from /proc while PROGRAM waits; with settle, once it is / or after 10 s: where keel
+        leaves only after the exec) and keel's stderr."""
         proc = subprocess.Popen(keel_cmd(*keel_args, "--", program or PAYLOAD, "cwd"), cwd=directory,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             program_cwd = proc.stdout.readline().strip()
             keel_cwd = os.readlink(f"/proc/{proc.pid}/cwd")
+            deadline = time.monotonic() + 10
+            while settle and keel_cwd != "/" and time.monotonic() < deadline:
+                time.sleep(0.01)
+                keel_cwd = os.readlink(f"/proc/{proc.pid}/cwd")
         finally:
             proc.send_signal(signal.SIGTERM)
             _, err = proc.communicate(timeout=30)
@@ -290,7 +295,7 @@ class WorkingDirectory(unittest.TestCase):
             program = os.path.join(shared, "payload")
             shutil.copy(PAYLOAD, program)
             program_cwd, keel_cwd, err = self.start_in(private, "-u", "65534:65534", "--require", "none",
-                                                       "--log-level", "debug", program=program)
+                                                       "--log-level", "debug", program=program, settle=True)
             self.assertEqual(program_cwd, os.path.realpath(private), err)
             self.assertEqual(keel_cwd, "/")
             self.assertIn("cannot open the working directory (Permission denied)", err)
