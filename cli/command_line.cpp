@@ -70,20 +70,8 @@ void register_option(CLI::App& app, const OptionRules& rules, const OptionTarget
 
 namespace {
 
-std::string json_string(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += c;
-        } else if (static_cast<unsigned char>(c) < 0x20) {
-            out += ' ';
-        } else {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
+// "text" as a JSON string, escaped as keel's JSON log lines and check reports are.
+std::string json_string(std::string_view text) { return "\"" + json_escape(text) + "\""; }
 
 std::string dotted(long number, long major_div, long minor_div) {
     return std::to_string(number / major_div) + "." + std::to_string(number / minor_div % (major_div / minor_div)) + "." +

@@ -8,7 +8,7 @@
 #include <type_traits>
 
 #include "cli/option_specs.hpp"
-#include "common/text.hpp"
+#include "cli/env_options.hpp"
 
 namespace keel::cli {
 namespace {
@@ -69,19 +69,6 @@ bool is_list(const OptionTarget& target) {
     return std::holds_alternative<std::vector<std::string>*>(target) || std::holds_alternative<std::vector<int>*>(target);
 }
 
-// "process-group" -> "KEEL_PROCESS_GROUP" compared without building the string.
-bool is_env_name_of(std::string_view env_name, std::string_view long_name) {
-    constexpr std::string_view prefix = "KEEL_";
-    if (env_name.size() != prefix.size() + long_name.size() || env_name.substr(0, prefix.size()) != prefix) {
-        return false;
-    }
-    for (std::size_t i = 0; i < long_name.size(); ++i) {
-        const char expected = long_name[i] == '-' ? '_' : ascii_upper(long_name[i]);
-        if (env_name[prefix.size() + i] != expected) return false;
-    }
-    return true;
-}
-
 // One table's options as they are read: which were given on the command line or taken from a
 // variable, so a repeat declines and the command line wins over the environment.
 template <typename Options>
@@ -113,7 +100,7 @@ public:
     // KEEL_<NAME>=value; true when the variable is not this table's or was stored.
     bool take_from_environment(std::string_view name, std::string_view value) {
         for (std::size_t i = 0; i < specs_.size(); ++i) {
-            if (!is_env_name_of(name, specs_[i].long_name)) continue;
+            if (env_name_for("KEEL_", specs_[i].long_name) != name) continue;
             // getenv() finds a name's first entry, so a later duplicate is not read; the command
             // line wins; an empty variable counts as unset (CLI11's rules, both).
             if (has(from_env_ | on_command_line_, i)) return true;

@@ -13,6 +13,7 @@ the binary's checksum, so two runs over the same binaries write identical files.
 """
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -21,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.path.expanduser(os.environ.get("KEEL_CACHE_DIR", "~/.cache/keel"))
@@ -58,6 +60,7 @@ def pins():
     return rows
 
 
+@functools.lru_cache(maxsize=None)  # asked once per binary, answered by apt once
 def deb_sha256(package, version):
     """The SHA-256 apt lists for package=version's .deb, and its file name."""
     out = subprocess.run(["apt-cache", "show", "--no-all-versions", f"{package}={version}"],
@@ -94,7 +97,6 @@ def commit_time():
 
 
 def iso(timestamp):
-    import time
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
