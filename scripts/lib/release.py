@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Packages built keel binaries into a release directory: the binaries under Docker's TARGETARCH
-names, one SPDX 2.3 JSON SBOM per binary, THIRD-PARTY-NOTICES and SHA256SUMS.
+names, one SPDX 2.3 JSON SBOM per binary, THIRD-PARTY-NOTICES, the multi-arch image
+keel-image.oci.tar (oci_image.py) and SHA256SUMS.
 
     scripts/lib/release.py --out dist NAME=BINARY:TLS ...    (scripts/release calls it)
 
@@ -23,6 +24,8 @@ import subprocess
 import sys
 import tarfile
 import time
+
+import oci_image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CACHE = os.path.expanduser(os.environ.get("KEEL_CACHE_DIR", "~/.cache/keel"))
@@ -100,11 +103,17 @@ def iso(timestamp):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def project_version():
-    m = re.search(r"project\(\s*keel\s+VERSION\s+([0-9.]+)", open(os.path.join(ROOT, "CMakeLists.txt")).read())
+def project_field(field):
+    """VERSION, DESCRIPTION or HOMEPAGE_URL of CMakeLists.txt's project(keel ...): one place for each."""
+    text = open(os.path.join(ROOT, "CMakeLists.txt")).read()
+    m = re.search(r"project\(\s*keel\s[^)]*\b" + field + r'\s+("[^"]*"|\S+)', text)
     if not m:
-        die("no project(keel VERSION ...) in CMakeLists.txt")
-    return m.group(1)
+        die(f"no {field} in CMakeLists.txt's project(keel ...)")
+    return m.group(1).strip('"')
+
+
+def project_version():
+    return project_field("VERSION")
 
 
 def package(spdx_id, name, version, license_id, purl, checksum=None, file_name=None, cpe=None, purpose="LIBRARY",
@@ -151,6 +160,10 @@ def components(tls, zig_dir):
     for name in ("libc++", "libc++abi", "libunwind"):
         linked.append(package(f"SPDXRef-{name.replace('+', 'x')}", name, libcxx, "Apache-2.0 WITH LLVM-exception",
                               f"pkg:generic/llvm-{name.replace('+', 'x')}@{libcxx}", comment=zig_note))
+    linked.append(package("SPDXRef-zig-compiler-rt", "zig-compiler-rt", zig_version, "MIT",
+                          f"pkg:generic/zig-compiler-rt@{zig_version}",
+                          comment=f"Zig's compiler runtime (lib/compiler_rt: integer and float helpers the compiler calls), "
+                                  f"built by the toolchain. {zig_note}"))
     tool = package("SPDXRef-zig", "ziglang", zig_version, "MIT", f"pkg:pypi/ziglang@{zig_version}",
                    purpose="APPLICATION", comment=f"The compiler and linker (clang, lld) keel is built with. {zig_note}")
     return linked, tool
@@ -207,6 +220,9 @@ def notices(zig_dir):
     for name, directory in (("libc++", "libcxx"), ("libc++abi", "libcxxabi"), ("libunwind", "libunwind")):
         sections.append((f"{name} {libcxx} (Apache-2.0 WITH LLVM-exception)",
                          open(os.path.join(lib, directory, "LICENSE.TXT")).read()))
+    zig_version, _ = zig_pins()
+    sections.append((f"zig-compiler-rt {zig_version} (MIT; Zig's license)",
+                     open(os.path.join(os.path.dirname(lib), "LICENSE")).read()))
     text = ("keel is MIT-licensed (LICENSE). The release binaries statically link the components below;\n"
             "each one's license follows, taken from its own source.\n")
     for title, body in sections:
@@ -214,9 +230,37 @@ def notices(zig_dir):
     return text
 
 
+def image_labels(binary, created, zig_dir):
+    """OCI labels of the image; its licenses are those of everything it holds (keel and what the
+    binary links), as the SBOM lists them."""
+    report = subprocess.run([binary, "version", "--format", "json"], capture_output=True, text=True, timeout=30)
+    if report.returncode != 0:
+        die(f"{binary} version --format json exited {report.returncode}: {report.stderr.strip()}")
+    commit = json.loads(report.stdout)["commit"]
+    linked, _ = components(True, zig_dir)
+    licenses = ["MIT"] + [p["licenseDeclared"] for p in linked]
+    expression = " AND ".join(sorted(set(licenses), key=licenses.index))
+    prefix = "org.opencontainers.image."
+    return {prefix + "title": "keel", prefix + "description": project_field("DESCRIPTION"),
+            prefix + "version": project_version(), prefix + "revision": commit, prefix + "created": iso(created),
+            prefix + "source": project_field("HOMEPAGE_URL"), prefix + "licenses": expression}
+
+
+def build_image(out, created, zig_dir):
+    """keel-image.oci.tar from out's amd64 and arm64 binaries, with LICENSE and THIRD-PARTY-NOTICES
+    under /licenses/."""
+    amd64 = os.path.join(out, "keel-linux-amd64")
+    licenses = [os.path.join(out, "LICENSE"), os.path.join(out, "THIRD-PARTY-NOTICES")]
+    try:
+        oci_image.build(out, licenses, image_labels(amd64, created, zig_dir), project_version(), created)
+    except (oci_image.ImageError, subprocess.TimeoutExpired) as error:
+        die(f"{oci_image.NAME}: {error}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True)
+    parser.add_argument("--image", action="store_true", help=f"also build {oci_image.NAME} (podman)")
     parser.add_argument("binaries", nargs="+", help="NAME=PATH:tls|notls")
     args = parser.parse_args()
     from_env = os.environ.get("KEEL_ZIG_DIR")
@@ -239,6 +283,8 @@ def main():
     with open(os.path.join(args.out, "THIRD-PARTY-NOTICES"), "w") as f:
         f.write(notices(zig_dir))
     shutil.copyfile(os.path.join(ROOT, "LICENSE"), os.path.join(args.out, "LICENSE"))
+    if args.image:
+        build_image(args.out, created, zig_dir)
     files = sorted(n for n in os.listdir(args.out) if n != "SHA256SUMS")
     with open(os.path.join(args.out, "SHA256SUMS"), "w") as f:
         for name in files:

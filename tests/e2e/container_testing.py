@@ -4,6 +4,7 @@ processes in a container's PID namespace."""
 
 import os
 import re
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -197,6 +198,20 @@ def write_dockerfile(context, name, text):
     with open(path, "w") as f:
         f.write(text)
     return path
+
+
+# Podman
+
+def podman_ulimits():
+    """(nofile, nproc) for podman's containers: podman asks for nofile 1048576 (and nproc up to 32768)
+    on its own, and without CAP_SYS_RESOURCE runc cannot raise them above this process's hard
+    limits, so ask for those."""
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[1], min(resource.getrlimit(resource.RLIMIT_NPROC)[1], 32768)
+
+
+def podman_ulimit_options():
+    nofile, nproc = podman_ulimits()
+    return ("--ulimit", f"nofile={nofile}:{nofile}", "--ulimit", f"nproc={nproc}:{nproc}")
 
 
 # Host /proc readings (the engine runs on this host, so container processes are visible here)

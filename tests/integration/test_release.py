@@ -85,6 +85,34 @@ class Release(unittest.TestCase):
                     self.assertNotIn("openssl", packages)
                     self.assertNotIn("openssl", libraries)
 
+    def test_each_sbom_names_every_archive_the_link_took_code_from(self):
+        # build/PRESET/cli/keel.inputs: the archives and objects the linker map shows sections from
+        # (cmake/link-inputs-launcher). What LTO compiled (keel's own code, and libc++ and libc++abi,
+        # which Zig's toolchain builds as bitcode) shows as one object in the build directory,
+        # cli/keel.lto.o; what the map cannot show, the SBOM test above checks against the binary's
+        # own version report.
+        owner = {"libssl.a": "openssl", "libcrypto.a": "openssl", "libc.a": "musl", "crt1.o": "musl",
+                 "crti.o": "musl", "crtn.o": "musl", "rcrt1.o": "musl", "Scrt1.o": "musl", "libc++.a": "libc++",
+                 "libc++abi.a": "libc++abi", "libunwind.a": "libunwind", "libcompiler_rt.a": "zig-compiler-rt"}
+        for name, (preset, _) in BINARIES.items():
+            with self.subTest(name=name):
+                doc = json.load(open(os.path.join(self.dist, name + ".spdx.json")))
+                linked = {p["name"] for p in doc["packages"]
+                          if any(r["relatedSpdxElement"] == p["SPDXID"] and r["relationshipType"] == "STATIC_LINK"
+                                 for r in doc["relationships"])}
+                inputs = open(os.path.join(ROOT, "build", preset, "cli", "keel.inputs")).read().split()
+                self.assertTrue(inputs, "keel.inputs is empty")
+                seen = set()
+                for path in inputs:
+                    base = os.path.basename(path)
+                    if not os.path.isabs(path) or path.startswith(os.path.join(ROOT, "build")):
+                        continue  # an object of the build directory: keel's own, or LTO's output
+                    self.assertIn(base, owner, f"{path}: a link input no SBOM component accounts for")
+                    seen.add(owner[base])
+                self.assertLessEqual(seen, linked, f"linked but missing from the SBOM: {seen - linked}")
+                self.assertIn("musl", seen)
+                self.assertEqual("openssl" in seen, "openssl" in linked)
+
     def test_notices_hold_every_linked_license(self):
         text = open(os.path.join(self.dist, "THIRD-PARTY-NOTICES")).read()
         for needle in ("OpenSSL", "Apache License", "Boost Software License", "BSD-3-clause", "Expat", "musl",
