@@ -17,7 +17,9 @@
 #include "cli/healthcheck_command.hpp"
 #include "cli/supervise_options.hpp"
 #include "common/sys/signal_mask.hpp"
+#include "common/duration.hpp"
 #include "init/inherited_state.hpp"
+#include "init/lifecycle/sleep.hpp"
 #include "init/supervise.hpp"
 
 namespace keel::cli {
@@ -75,6 +77,7 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
         sys::unblock_all_signals();
         return run_healthcheck(line.healthcheck);
     }
+    if (line.sleep_parsed()) return init::sleep_for(parse_sleep_time(line.sleep_time).value());
     if (line.check_parsed()) {
         sys::unblock_all_signals();
         return run_check_command(line.supervisor.require, line.check_format);

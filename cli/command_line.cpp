@@ -13,6 +13,7 @@
 #include "cli/healthcheck_options.hpp"
 #include "cli/option_specs.hpp"
 #include "cli/register_options.hpp"
+#include "common/duration.hpp"
 #include "common/logging.hpp"
 #include "healthcheck/tls_info.hpp"
 #include "keel/build_info.hpp"
@@ -38,6 +39,12 @@ constexpr const char* healthcheck_footer = R"(Exit codes:
 
 Every long option can also be set through the environment variable shown beside it;
 a flag on the command line wins over the variable.)";
+
+constexpr const char* sleep_footer = R"(Exit codes:
+  0        DURATION passed
+  128+N    signal N arrived first (SIGTERM: 143; SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2
+           and SIGALRM end it too, also when keel sleep is PID 1)
+  2        bad command line)";
 
 }  // namespace
 
@@ -127,7 +134,18 @@ CommandLine::CommandLine()
     healthcheck_ = app.add_subcommand(std::string(subcommand_names[0]), "Probe a URL: exit 0 healthy, 1 unhealthy");
     check_ = app.add_subcommand(std::string(subcommand_names[1]), "Report the image's CA bundle, timezone data and basics");
     version_ = app.add_subcommand(std::string(subcommand_names[2]), "Print version, target, build type and TLS library");
-    for (CLI::App* sub : {healthcheck_, check_, version_}) sub->fallthrough();
+    sleep_ = app.add_subcommand(std::string(subcommand_names[3]),
+                                "Wait DURATION, then exit 0 (preStop hooks and images without sleep)");
+    for (CLI::App* sub : {healthcheck_, check_, version_, sleep_}) sub->fallthrough();
+    sleep_->add_option("DURATION", sleep_time, "Seconds (5, 0.5), a duration (500ms, 1m30s) or infinity")
+        ->required()
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                auto parsed = parse_sleep_time(text);
+                return parsed ? std::string() : parsed.error();
+            },
+            "DURATION"));
+    sleep_->footer(sleep_footer);
     check_->add_option("--format", check_format, "text: one line per check; json: one object")
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
@@ -174,5 +192,6 @@ void CommandLine::parse(const SplitArgs& split) {
 bool CommandLine::healthcheck_parsed() const { return healthcheck_->parsed(); }
 bool CommandLine::check_parsed() const { return check_->parsed(); }
 bool CommandLine::version_parsed() const { return version_->parsed(); }
+bool CommandLine::sleep_parsed() const { return sleep_->parsed(); }
 
 }  // namespace keel::cli

@@ -38,18 +38,21 @@ public:
     [[nodiscard]] bool healthcheck_parsed() const;
     [[nodiscard]] bool check_parsed() const;
     [[nodiscard]] bool version_parsed() const;
+    [[nodiscard]] bool sleep_parsed() const;
 
     GlobalOptions global;
     SupervisorArgs supervisor;
     health::HealthcheckArgs healthcheck;
     std::string check_format = "text";
     std::string version_format = "text";
+    std::string sleep_time;  // validated by parse_sleep_time
 
 private:
     std::unique_ptr<CLI::App> app_;
     CLI::App* healthcheck_ = nullptr;
     CLI::App* check_ = nullptr;
     CLI::App* version_ = nullptr;
+    CLI::App* sleep_ = nullptr;
 };
 
 // `keel version`, `keel --version`: version, target, build type, TLS library.

@@ -5,6 +5,7 @@
 
 #include "common/duration.hpp"
 #include "init/identity/identity.hpp"
+#include "init/lifecycle/file_env.hpp"
 #include "init/preflight/checks.hpp"
 #include "init/signals.hpp"
 
@@ -37,6 +38,14 @@ constexpr std::array supervisor_specs{
                &SupervisorArgs::grace, check_with<parse_duration>, "DURATION", {}, true},
     Supervisor{"", "success-exit", "Exit code of PROGRAM to report as 0; repeatable, comma list",
                &SupervisorArgs::success_exits, check_exit_code, "CODE", {}, false},
+    Supervisor{"", "file-env",
+               "NAME or PREFIX*: set NAME from the file $NAME_FILE names, and remove NAME_FILE (Docker secrets), "
+               "before -u drops privileges; repeatable, comma list",
+               &SupervisorArgs::file_env, check_with<init::parse_file_env_pattern>, "NAME", {}, false},
+    Supervisor{"", "stop-delay",
+               "On the first SIGTERM, wait this long before forwarding it (load balancers drain first); a second "
+               "SIGTERM, SIGINT or SIGQUIT ends the wait",
+               &SupervisorArgs::stop_delay, check_with<parse_duration>, "DURATION", {}, true},
 };
 
 constexpr std::array<std::string_view, 4> log_levels{"error", "warn", "info", "debug"};

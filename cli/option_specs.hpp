@@ -36,7 +36,7 @@ struct OptionSpec {
 };
 
 // The words that name a subcommand where PROGRAM could stand (`keel -- version` runs a program).
-inline constexpr std::array<std::string_view, 3> subcommand_names{"healthcheck", "check", "version"};
+inline constexpr std::array<std::string_view, 4> subcommand_names{"healthcheck", "check", "version", "sleep"};
 
 // At most 64 options per table: the direct parser keeps one bit per option.
 // Where one option's value goes, in one options struct: what both parsers write through (one

@@ -2,6 +2,7 @@
 
 #include "cli/register_options.hpp"
 #include "common/duration.hpp"
+#include "init/lifecycle/file_env.hpp"
 
 namespace keel::cli {
 
@@ -19,6 +20,8 @@ init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::v
     if (!args.user.empty()) config.user = init::parse_user_spec(args.user).value();
     config.requirements = init::parse_requirements(args.require).value();
     config.warn_only = args.warn_only;
+    for (const std::string& pattern : args.file_env) config.file_env.push_back(init::parse_file_env_pattern(pattern).value());
+    config.stop_delay = parse_duration(args.stop_delay).value();
     return config;
 }
 

@@ -23,6 +23,8 @@ struct SupervisorArgs {
     std::string user;
     std::string require{init::default_requirements};
     bool warn_only = false;
+    std::vector<std::string> file_env;
+    std::string stop_delay = "0s";
     bool operator==(const SupervisorArgs&) const = default;
 };
 

@@ -63,6 +63,17 @@ Result<Duration> parse_duration(std::string_view text) {
     return Duration{total_thousandths / 1000};
 }
 
+Result<std::optional<Duration>> parse_sleep_time(std::string_view text) {
+    if (text == "infinity" || text == "inf") return std::optional<Duration>();
+    const bool bare_number = !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos;
+    auto parsed = bare_number ? parse_duration(std::string(text) + "s") : parse_duration(text);
+    if (!parsed) {
+        return fail("invalid time '" + std::string(text) +
+                    "' (seconds as a number, a duration such as 500ms, 5s or 1m30s, up to a week, or infinity)");
+    }
+    return std::optional<Duration>(parsed.value());
+}
+
 std::string format_duration(std::chrono::nanoseconds elapsed) {
     char buffer[32];
     const double ms = static_cast<double>(elapsed.count()) / 1e6;

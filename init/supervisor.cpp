@@ -25,6 +25,7 @@
 #include "init/descendants.hpp"
 #include "init/exit_status.hpp"
 #include "init/identity/become_user.hpp"
+#include "init/lifecycle/file_env.hpp"
 #include "init/preflight/checks.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
@@ -101,7 +102,7 @@ public:
     // Everything that can fail (the event loop, its epoll and timer fds, the signalfd's
     // descriptor) is made here, before PROGRAM starts; run() only uses it.
     Supervisor(const SupervisorConfig& config, sys::UniqueFd signal_fd, int tty)
-        : config_(config), signals_(io_, signal_fd.release()), grace_timer_(io_), tty_(tty) {}
+        : config_(config), signals_(io_, signal_fd.release()), grace_timer_(io_), stop_delay_timer_(io_), tty_(tty) {}
 
     int run(pid_t child) {
         child_ = child;
@@ -146,7 +147,40 @@ private:
             // Resumed by the shell's `fg`: hand the terminal back to the child's group.
             ::tcsetpgrp(tty_, child_);
         }
+        if (signal == SIGTERM && config_.stop_delay.count() > 0 && !term_seen_ && phase_ == Phase::running) {
+            term_seen_ = true;
+            delay_term();
+            return;
+        }
+        if (term_delayed_ && (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)) {
+            // The stop is urgent now: this signal at once, then the held SIGTERM (once).
+            log::info("{} during --stop-delay: forwarding it now{}", signal_name(signal),
+                      signal == SIGTERM ? "" : ", then the held SIGTERM");
+            if (signal != SIGTERM) forward(signal);
+            end_term_delay();
+            return;
+        }
         forward(signal);
+    }
+
+    // --stop-delay: the first SIGTERM is held, so load balancers and endpoint controllers stop
+    // sending traffic before PROGRAM starts shutting down.
+    void delay_term() {
+        term_delayed_ = true;
+        log::info("SIGTERM received: forwarding it in {} (--stop-delay)",
+                  format_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(config_.stop_delay)));
+        stop_delay_timer_.expires_after(config_.stop_delay);
+        stop_delay_timer_.async_wait([this](boost::system::error_code ec) {
+            if (ec || !term_delayed_) return;
+            log::info("--stop-delay over: forwarding SIGTERM");
+            end_term_delay();
+        });
+    }
+
+    void end_term_delay() {
+        term_delayed_ = false;
+        stop_delay_timer_.cancel();
+        forward(SIGTERM);
     }
 
     void forward(int signal) {
@@ -226,6 +260,8 @@ private:
 
     void start_grace() {
         phase_ = Phase::draining;
+        term_delayed_ = false;  // PROGRAM is gone: a held SIGTERM has no one to go to
+        stop_delay_timer_.cancel();
         log::info("other processes remain: sending SIGTERM, SIGKILL in {} ms", config_.grace.count());
         signal_descendants(SIGTERM, child_);
         signal_descendants(SIGCONT, child_);  // a stopped process would never see its SIGTERM
@@ -242,6 +278,8 @@ private:
     void finish() {
         phase_ = Phase::done;
         grace_timer_.cancel();
+        term_delayed_ = false;
+        stop_delay_timer_.cancel();
         io_.stop();
     }
 
@@ -249,18 +287,30 @@ private:
     asio::io_context io_{1};
     asio::posix::stream_descriptor signals_;
     asio::steady_timer grace_timer_;
+    asio::steady_timer stop_delay_timer_;
     std::array<signalfd_siginfo, 16> pending_{};
     pid_t child_ = -1;
     int tty_;
     Phase phase_ = Phase::running;
     bool main_exited_ = false;
+    bool term_seen_ = false;     // --stop-delay applies to the first SIGTERM only
+    bool term_delayed_ = false;  // a SIGTERM is held by --stop-delay
     int main_status_ = 0;
 };
 
 }  // namespace
 
 int supervise(const SupervisorConfig& config) {
-    // Identity first: resolve (fail before any change), then drop for good. PROGRAM is looked up
+    // Secrets first, while keel may still read root-only files (Docker's /run/secrets/NAME is
+    // 0400 root): PROGRAM gets the values in its environment, never the files, and after -u
+    // nothing running can read them again (README, "Secrets from files").
+    if (!config.file_env.empty()) {
+        if (auto applied = apply_file_env(config.file_env); !applied) {
+            log::error("{}", applied.error());
+            return exit_keel_failure;
+        }
+    }
+    // Identity next: resolve (fail before any change), then drop for good. PROGRAM is looked up
     // afterwards, so "not executable" is judged for the user that will run it.
     if (config.user) {
         if (auto identity = become_user(*config.user); !identity) {

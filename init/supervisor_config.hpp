@@ -9,6 +9,7 @@
 
 #include "common/duration.hpp"
 #include "init/identity/identity.hpp"
+#include "init/lifecycle/file_env.hpp"
 #include "init/preflight/checks.hpp"
 #include "init/signals.hpp"
 
@@ -29,6 +30,8 @@ struct SupervisorConfig {
     Requirements requirements;                   // --require: image checks before PROGRAM starts
     bool warn_only = false;                      // --warn-only: report failed checks, start anyway
     StartGate start_gate;                        // empty: start PROGRAM right after the checks
+    std::vector<FileEnvPattern> file_env;        // --file-env: NAME from $NAME_FILE, read before -u
+    Duration stop_delay{0};                      // --stop-delay: hold the first SIGTERM this long
 };
 
 }  // namespace keel::init

@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+
+extern char** environ;
 #include <dirent.h>
 
 #include <cerrno>
@@ -30,6 +32,7 @@ void usage() {
                  "       payload fds FILE                   write what fds 0-2 are into FILE\n"
                  "       payload ids                        print own and parent's ids and caps, HOME/USER/LOGNAME\n"
                  "       payload cwd                        print its working directory, then wait for a signal\n"
+                 "       payload env FILE                   write its environment into FILE, NUL after each entry\n"
                  "       payload sleep SECONDS\n"
                  "       payload orphans N                  make N orphans, wait until none is a zombie\n"
                  "       payload leave-sleepers N [--ignore-term]   fork N sleepers, then exit 0\n"
@@ -207,6 +210,20 @@ int describe_standard_fds(const char* file) {
     return 0;
 }
 
+// Every entry of environ, each followed by a NUL byte: values may hold newlines.
+int write_environment(const char* file) {
+    FILE* out = std::fopen(file, "w");
+    if (out == nullptr) {
+        std::perror(file);
+        return 70;
+    }
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+        std::fputs(*entry, out);
+        std::fputc('\0', out);
+    }
+    return std::fclose(out) == 0 ? 0 : 70;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -241,6 +258,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (command == "fds") return describe_standard_fds(arg(2));
+    if (command == "env") return write_environment(arg(2));
     if (command == "status") {
         print_status();
         return 0;

@@ -44,3 +44,19 @@ TEST_CASE("formatting elapsed time") {
     CHECK(keel::format_duration(2s) == "2.0 s");
     CHECK(keel::format_duration(0ns) == "0.0 ms");
 }
+
+TEST_CASE("keel sleep's operand: POSIX numbers of seconds, keel durations, infinity") {
+    CHECK(keel::parse_sleep_time("5").value() == std::optional<keel::Duration>(5s));
+    CHECK(keel::parse_sleep_time("0.5").value() == std::optional<keel::Duration>(500ms));
+    CHECK(keel::parse_sleep_time("0").value() == std::optional<keel::Duration>(0ms));
+    CHECK(keel::parse_sleep_time("1m30s").value() == std::optional<keel::Duration>(90s));
+    CHECK(keel::parse_sleep_time("250ms").value() == std::optional<keel::Duration>(250ms));
+    CHECK_FALSE(keel::parse_sleep_time("infinity").value().has_value());
+    CHECK_FALSE(keel::parse_sleep_time("inf").value().has_value());
+    for (const char* bad : {"", "-1", "5x", "1e3", "8d", "700000", ".", "five"}) {
+        CAPTURE(bad);
+        auto parsed = keel::parse_sleep_time(bad);
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().find(std::string("'") + bad + "'") != std::string::npos);
+    }
+}
