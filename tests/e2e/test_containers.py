@@ -336,6 +336,44 @@ class KeelInTheExampleImage(ContainerCase):
         self.assertEqual(self.engine.exit_code(running), 0)
 
 
+class StartupAndShutdown(ContainerCase):
+    """--file-env with a root-only secret mounted as Docker does, --stop-delay under docker stop, and
+    keel sleep run with docker exec (a preStop hook's way), in the example image."""
+
+    def test_root_only_secret_reaches_the_app_running_as_10000(self):
+        secrets = tempfile.mkdtemp(prefix="keel-e2e-secret-")
+        self.addCleanup(shutil.rmtree, secrets, True)
+        path = os.path.join(secrets, "db_password")
+        with open(path, "w") as f:
+            f.write("pa55 w\u00f6rd\n")
+        os.chmod(path, 0o400)  # root's alone, as a secret should be mounted
+        options = ["-v", f"{path}:/run/secrets/db_password:ro", "-e", "DB_PASSWORD_FILE=/run/secrets/db_password",
+                   "-e", "KEEL_FILE_ENV=DB_PASSWORD"]
+        _, pid = self.start_app("example", options=options)
+        app = self.app_process(pid)
+        self.assertEqual(app["Uid"].split(), ["10000"] * 4)
+        with open(f"/proc/{app['Pid']}/environ", "rb") as f:
+            environment = dict(entry.split(b"=", 1) for entry in f.read().split(b"\0") if entry)
+        self.assertEqual(environment[b"DB_PASSWORD"].decode(), "pa55 w\u00f6rd")
+        self.assertNotIn(b"DB_PASSWORD_FILE", environment)
+
+    def test_stop_delay_holds_docker_stops_sigterm(self):
+        container, _ = self.start_app("example", options=["-e", "KEEL_STOP_DELAY=1s"])
+        elapsed = self.engine.timed_stop(container, 10)
+        MEASURED["stop: keel --stop-delay 1s, app handles TERM"] = f"{elapsed:.2f} s"
+        self.assertGreaterEqual(elapsed, 1.0)
+        self.assertLess(elapsed, 3.0)
+        self.assertEqual(self.engine.exit_code(container), 0)
+        self.assertIn("app: received SIGTERM", self.engine.logs(container))
+
+    def test_keel_sleep_as_a_prestop_hook_runs_it(self):
+        container, _ = self.start_app("example")
+        start = time.monotonic()
+        result = self.engine.docker("exec", container, "/keel", "sleep", "0.3", check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertGreaterEqual(time.monotonic() - start, 0.3)
+
+
 def kubernetes_example():
     """(pod spec, first container) of examples/kubernetes.yaml."""
     try:
