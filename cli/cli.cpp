@@ -15,6 +15,7 @@
 #include "cli/env_options.hpp"
 #include "cli/global_options.hpp"
 #include "cli/healthcheck_command.hpp"
+#include "cli/option_specs.hpp"
 #include "cli/supervise_options.hpp"
 #include "common/sys/signal_mask.hpp"
 #include "common/duration.hpp"
@@ -40,6 +41,20 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& error, const std::v
     std::fprintf(stderr, "keel: %s%s\nRun 'keel --help' for usage.\n", error.what(),
                  env_origin_of_error(app, error.what(), keel_args).c_str());
     return exit_usage;
+}
+
+// The first supervisor option among keel's words before `subcommand` ("-u", "--file-env"), or "".
+std::string supervisor_option_in(const std::vector<std::string>& keel_args, const std::string& subcommand) {
+    for (const std::string& word : keel_args) {
+        if (word == subcommand) break;
+        if (word.size() < 2 || word[0] != '-' || word == "--") continue;
+        const std::string_view name = word[1] == '-' ? std::string_view(word).substr(2, word.find('=') - 2)
+                                                     : std::string_view(word).substr(1, 1);
+        for (const auto& spec : supervisor_option_specs()) {
+            if (name == (word[1] == '-' ? spec.long_name : spec.short_name) && !name.empty()) return word;
+        }
+    }
+    return {};
 }
 
 int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor, std::vector<std::string> program,
@@ -77,7 +92,19 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
         sys::unblock_all_signals();
         return run_healthcheck(line.healthcheck);
     }
-    if (line.sleep_parsed()) return init::sleep_for(parse_sleep_time(line.sleep_time).value());
+    if (line.sleep_parsed()) {
+        // `keel -u app sleep 5` used to run PATH's sleep as app: refuse rather than sleep as root
+        // with the option ignored. (KEEL_* variables are the image's supervisor settings, which a
+        // preStop `keel sleep` shares: those are not an error.)
+        if (const std::string option = supervisor_option_in(split.keel_args, split.subcommand); !option.empty()) {
+            std::fprintf(stderr,
+                         "keel: %s is a supervisor option, and keel sleep takes none; to supervise PATH's sleep: "
+                         "keel [OPTIONS] -- sleep ...\nRun 'keel sleep --help' for usage.\n",
+                         option.c_str());
+            return exit_usage;
+        }
+        return init::sleep_for(parse_sleep_time(line.sleep_time).value());
+    }
     if (line.check_parsed()) {
         sys::unblock_all_signals();
         return run_check_command(line.supervisor.require, line.check_format);

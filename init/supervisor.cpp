@@ -152,7 +152,9 @@ private:
             delay_term();
             return;
         }
-        if (term_delayed_ && (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT)) {
+        // A SIGINT or SIGQUIT that --rewrite drops is no request to stop: the wait goes on.
+        if (term_delayed_ && (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT) &&
+            (signal == SIGTERM || config_.rewrite.translate(signal) != 0)) {
             // The stop is urgent now: this signal at once, then the held SIGTERM (once).
             log::info("{} during --stop-delay: forwarding it now{}", signal_name(signal),
                       signal == SIGTERM ? "" : ", then the held SIGTERM");

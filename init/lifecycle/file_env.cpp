@@ -11,7 +11,15 @@ bool is_name_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-bool reserved(std::string_view name) { return name.starts_with("KEEL_") || name == "SSL_CERT"; }
+// keel's settings and OpenSSL's CA bundle variable: neither the variable set (NAME) nor the one
+// removed (NAME_FILE) may be one of them ("KEEL" would remove KEEL_FILE, "SSL_CERT_FILE" would
+// overwrite OpenSSL's setting from SSL_CERT_FILE_FILE).
+bool reserved_variable(std::string_view variable) {
+    return variable.starts_with("KEEL_") || variable == "SSL_CERT_FILE";
+}
+bool reserved(std::string_view name) {
+    return reserved_variable(name) || reserved_variable(std::string(name) + std::string(file_suffix));
+}
 
 }  // namespace
 

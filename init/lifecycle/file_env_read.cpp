@@ -1,5 +1,6 @@
 // The syscall edge of --file-env: read each selected file, then rewrite keel's own environment,
 // which PROGRAM inherits (init/spawn.cpp passes environ to execve).
+#include <algorithm>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,15 @@
 extern char** environ;
 
 namespace keel::init {
+namespace {
+
+// A path is shown only when it is absolute: a value put in NAME_FILE by mistake (the secret
+// instead of its file's name) must not reach the log either.
+std::string shown_path(const std::string& path) {
+    return path.starts_with('/') ? path : "(not an absolute path: not shown)";
+}
+
+}  // namespace
 
 Result<std::size_t> apply_file_env(std::span<const FileEnvPattern> patterns) {
     std::vector<std::string_view> environment;
@@ -22,7 +32,7 @@ Result<std::size_t> apply_file_env(std::span<const FileEnvPattern> patterns) {
     for (const FileEnvEntry& entry : selected.value()) {
         auto contents = sys::read_small_file(entry.path, max_file_env_size);
         auto value = contents ? file_env_value(entry.name, std::move(contents).value()) : Result<std::string>(fail(contents.error()));
-        if (!value) return fail("--file-env: " + entry.name + "_FILE=" + entry.path + ": " + value.error());
+        if (!value) return fail("--file-env: " + entry.name + "_FILE=" + shown_path(entry.path) + ": " + value.error());
         values.push_back(std::move(value).value());
     }
     for (std::size_t i = 0; i < values.size(); ++i) {
@@ -32,8 +42,9 @@ Result<std::size_t> apply_file_env(std::span<const FileEnvPattern> patterns) {
             return fail("--file-env: setting " + entry.name + " failed: out of memory");
         }
         // The name and the file only: never the value, at any level.
-        log::debug("--file-env: {} set from {} ({} bytes); {} removed", entry.name, entry.path, values[i].size(),
-                   file_variable);
+        log::debug("--file-env: {} set from {} ({} bytes); {} removed", entry.name, shown_path(entry.path),
+                   values[i].size(), file_variable);
+        std::fill(values[i].begin(), values[i].end(), '\0');  // the environment holds the one copy kept
     }
     return values.size();
 }

@@ -146,6 +146,10 @@ class FileEnv(unittest.TestCase):
         self.assertEqual(os.stat(self.out).st_uid, pwd.getpwnam("nobody").pw_uid)  # PROGRAM ran as nobody
         self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o400)
 
+    def test_a_secret_put_in_name_file_by_mistake_is_not_shown(self):
+        result = self.run_keel("--file-env", "PW", env={"PW_FILE": SECRET})
+        self.assert_refused(result, "PW_FILE=(not an absolute path: not shown)")
+
     def test_the_value_never_reaches_the_log_even_at_debug(self):
         path = self.secret("pw", SECRET)
         result = self.run_keel("--log-level", "debug", "--file-env", "PW", env={"PW_FILE": path})
@@ -201,6 +205,17 @@ class StopDelay(unittest.TestCase):
         self.assertEqual(sv.recorded(session.record), [signal.SIGINT, signal.SIGTERM])
         self.assertIn("forwarding it in 30.0 s (--stop-delay)", err)
         self.assertIn("SIGINT during --stop-delay: forwarding it now, then the held SIGTERM", err)
+
+    def test_a_sigint_that_rewrite_drops_does_not_end_the_wait(self):
+        session = self.session("--stop-delay", "1s", "--rewrite", "INT:0")
+        start = time.monotonic()
+        session.send(signal.SIGTERM)
+        time.sleep(0.2)
+        session.send(signal.SIGINT)
+        sv.wait_for(lambda: sv.recorded(session.record), timeout=10, what="the held SIGTERM")
+        self.assertGreaterEqual(time.monotonic() - start, 1.0)
+        code, _, err = session.wait()
+        self.assertEqual(sv.recorded(session.record), [signal.SIGTERM])
 
     def test_other_signals_pass_during_the_delay(self):
         session = self.session("--stop-delay", "30s")
@@ -280,6 +295,17 @@ class Sleep(unittest.TestCase):
                 _, err = proc.communicate(timeout=20)
                 self.assertEqual(proc.returncode, 2)
                 self.assertIn(f"'{operand}'", err)
+
+    def test_supervisor_options_before_sleep_are_refused_not_ignored(self):
+        for args in (["-u", "nobody"], ["--file-env=PW"], ["-g"]):
+            with self.subTest(args=args):
+                result = subprocess.run(sv.keel_cmd(*args, "sleep", "0"), capture_output=True, text=True, timeout=30)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn(f"{args[0]} is a supervisor option", result.stderr)
+        # The image's KEEL_* settings are the supervisor's and stay out of the way.
+        result = subprocess.run(sv.keel_cmd("--log-level", "warn", "sleep", "0"), capture_output=True, text=True,
+                                timeout=30, env=dict(os.environ, KEEL_USER="nobody", KEEL_STOP_DELAY="5s"))
+        self.assertEqual(result.returncode, 0, result.stderr)
 
     def test_a_program_named_sleep_still_runs_after_double_dash(self):
         sleep = shutil.which("sleep")

@@ -43,6 +43,7 @@ TEST_CASE("--file-env refuses what would be a guess or touch someone else's sett
         {"KEEL_USER", "KEEL_*"},
         {"KEEL_*", "KEEL_*"},
         {"SSL_CERT", "SSL_CERT_FILE"},
+        {"KEEL", "KEEL_*"},  // would remove KEEL_FILE
     };
     for (const Case& c : cases) {
         CAPTURE(c.text);
@@ -64,7 +65,10 @@ TEST_CASE("the selection: NAME_FILE set, in the environment's order, once") {
 }
 
 TEST_CASE("a prefix never selects KEEL_* or SSL_CERT_FILE") {
-    const std::vector<std::string_view> env{"KEEL_USER_FILE=/k", "SSL_CERT_FILE=/etc/ssl/certs/ca.crt", "SSL_KEY_FILE=/key"};
+    // Neither as the variable set nor as the one removed: SSL_CERT_FILE_FILE would set
+    // SSL_CERT_FILE, KEEL_FILE would be removed.
+    const std::vector<std::string_view> env{"KEEL_USER_FILE=/k", "SSL_CERT_FILE=/etc/ssl/certs/ca.crt", "SSL_KEY_FILE=/key",
+                                            "SSL_CERT_FILE_FILE=/f", "KEEL_FILE=/f"};
     auto selected = keel::init::select_file_env(file_env_patterns({"K*", "S*"}), env);
     REQUIRE(selected.ok());
     CHECK(selected.value() == std::vector<FileEnvEntry>{{"SSL_KEY", "/key"}});
