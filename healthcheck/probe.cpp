@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <optional>
+#include <utility>
 
 #include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -46,11 +48,15 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
     return (endpoint.address().is_v6() ? "[" + address + "]" : address) + ":" + std::to_string(endpoint.port());
 }
 
+}  // namespace
+
 class Probe {
 public:
-    explicit Probe(const ProbeConfig& config) : config_(config), deadline_(io_), socket_(io_), lookup_(io_) {}
+    Probe(asio::io_context& io, const ProbeConfig& config)
+        : config_(config), io_(io), deadline_(io), socket_(io), lookup_(io) {}
 
-    ProbeOutcome run() {
+    void run(std::function<void(ProbeOutcome)> done) {
+        done_ = std::move(done);
         started_ = Clock::now();
         // The one deadline: whatever runs when it fires (a lookup, a connect, a trickling read)
         // is abandoned or has its socket closed under it.
@@ -59,8 +65,12 @@ public:
             if (!ec) on_deadline();
         });
         start();
-        io_.run();
-        return outcome_.value_or(ProbeOutcome{false, "the probe ended without a verdict"});
+    }
+
+    void cancel() {
+        if (outcome_) return;
+        outcome_ = ProbeOutcome{false, "cancelled " + phase_};
+        stop();
     }
 
 private:
@@ -235,16 +245,22 @@ private:
         stop();
     }
 
-    // Pending operations complete with operation_aborted; their handlers see outcome_ and return.
+    // Pending operations complete with operation_aborted (queued by the cancel and the close);
+    // their handlers see outcome_ and return. The verdict is posted behind them, so when done_
+    // runs nothing of this probe is left in the loop.
     void stop() {
         deadline_.cancel();
         lookup_.abandon();
         error_code ignored;
         socket().close(ignored);
+        asio::post(io_, [this] {
+            if (done_) std::exchange(done_, nullptr)(*outcome_);
+        });
     }
 
     const ProbeConfig& config_;
-    asio::io_context io_;
+    asio::io_context& io_;
+    std::function<void(ProbeOutcome)> done_;
     asio::steady_timer deadline_;
     Socket socket_;  // plain TCP or unix; https uses the TLS stream's own socket
 #if KEEL_TLS
@@ -261,11 +277,19 @@ private:
     std::optional<ProbeOutcome> outcome_;
 };
 
-}  // namespace
-
 ProbeOutcome run_probe(const ProbeConfig& config) {
-    Probe probe(config);
-    return probe.run();
+    asio::io_context io(1);
+    ProbeOutcome outcome{false, "the probe ended without a verdict"};
+    Probe probe(io, config);
+    probe.run([&outcome](ProbeOutcome result) { outcome = std::move(result); });
+    io.run();
+    return outcome;
 }
+
+AsyncProbe::AsyncProbe(asio::io_context& io, const ProbeConfig& config) : probe_(std::make_unique<Probe>(io, config)) {}
+AsyncProbe::~AsyncProbe() = default;
+
+void AsyncProbe::start(std::function<void(ProbeOutcome)> done) { probe_->run(std::move(done)); }
+void AsyncProbe::cancel() { probe_->cancel(); }
 
 }  // namespace keel::health

@@ -2,9 +2,15 @@
 // One probe: resolve, connect, (TLS), send the request, read and judge the response, all under
 // one deadline. Asio, single-threaded; nothing throws once the probe runs.
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "healthcheck/probe_config.hpp"
+
+namespace boost::asio {
+class io_context;
+}
 
 namespace keel::health {
 
@@ -15,6 +21,28 @@ struct ProbeOutcome {
     std::string message;
 };
 
+// The probe on its own event loop: `keel healthcheck`.
 ProbeOutcome run_probe(const ProbeConfig& config);
+
+class Probe;
+
+// The probe on a loop shared with others (several targets waited for at once). `done` runs once,
+// from io.run(), after every operation of the probe has completed or been aborted, so it may
+// destroy this object. cancel() ends it early ("cancelled"; done still runs). Destroy it only
+// once done has run, or once io will not run again (its handlers refer to it). `config` must
+// outlive the probe.
+class AsyncProbe {
+public:
+    AsyncProbe(boost::asio::io_context& io, const ProbeConfig& config);
+    ~AsyncProbe();
+    AsyncProbe(const AsyncProbe&) = delete;
+    AsyncProbe& operator=(const AsyncProbe&) = delete;
+
+    void start(std::function<void(ProbeOutcome)> done);
+    void cancel();
+
+private:
+    std::unique_ptr<Probe> probe_;
+};
 
 }  // namespace keel::health
