@@ -152,9 +152,7 @@ private:
             delay_term();
             return;
         }
-        // A SIGINT or SIGQUIT that --rewrite drops is no request to stop: the wait goes on.
-        if (term_delayed_ && (signal == SIGTERM || signal == SIGINT || signal == SIGQUIT) &&
-            (signal == SIGTERM || config_.rewrite.translate(signal) != 0)) {
+        if (term_delayed_ && ends_stop_delay(signal)) {
             // The stop is urgent now: this signal at once, then the held SIGTERM (once).
             log::info("{} during --stop-delay: forwarding it now{}", signal_name(signal),
                       signal == SIGTERM ? "" : ", then the held SIGTERM");
@@ -179,9 +177,18 @@ private:
         });
     }
 
-    void end_term_delay() {
+    // A second SIGTERM, or a SIGINT or SIGQUIT: but one that --rewrite drops is no request to stop.
+    bool ends_stop_delay(int signal) const {
+        return signal == SIGTERM || ((signal == SIGINT || signal == SIGQUIT) && config_.rewrite.translate(signal) != 0);
+    }
+
+    void drop_held_term() {
         term_delayed_ = false;
         stop_delay_timer_.cancel();
+    }
+
+    void end_term_delay() {
+        drop_held_term();
         forward(SIGTERM);
     }
 
@@ -262,8 +269,7 @@ private:
 
     void start_grace() {
         phase_ = Phase::draining;
-        term_delayed_ = false;  // PROGRAM is gone: a held SIGTERM has no one to go to
-        stop_delay_timer_.cancel();
+        drop_held_term();  // PROGRAM is gone: a held SIGTERM has no one to go to
         log::info("other processes remain: sending SIGTERM, SIGKILL in {} ms", config_.grace.count());
         signal_descendants(SIGTERM, child_);
         signal_descendants(SIGCONT, child_);  // a stopped process would never see its SIGTERM
@@ -280,8 +286,7 @@ private:
     void finish() {
         phase_ = Phase::done;
         grace_timer_.cancel();
-        term_delayed_ = false;
-        stop_delay_timer_.cancel();
+        drop_held_term();
         io_.stop();
     }
 

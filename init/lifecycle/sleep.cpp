@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <chrono>
 #include <ctime>
 
 #include "common/logging.hpp"
@@ -25,20 +26,7 @@ int sleep_for(std::optional<Duration> duration) {
         log::error("rt_sigprocmask() failed: {}", std::strerror(errno));
         return 1;
     }
-    timespec deadline{};
-    if (duration && ::clock_gettime(CLOCK_MONOTONIC, &deadline) != 0) {
-        log::error("clock_gettime(CLOCK_MONOTONIC) failed: {}", std::strerror(errno));
-        return 1;
-    }
-    if (duration) {
-        const auto ms = duration->count();
-        deadline.tv_sec += static_cast<time_t>(ms / 1000);
-        deadline.tv_nsec += static_cast<long>(ms % 1000) * 1'000'000L;
-        if (deadline.tv_nsec >= 1'000'000'000L) {
-            deadline.tv_sec += 1;
-            deadline.tv_nsec -= 1'000'000'000L;
-        }
-    }
+    const auto deadline = std::chrono::steady_clock::now() + duration.value_or(Duration{0});
     // A signalfd rather than sigtimedwait: the supervisor's way, and one valgrind runs faithfully.
     const sys::UniqueFd fd(::signalfd(-1, &ends, SFD_CLOEXEC));
     if (!fd.valid()) {
@@ -51,15 +39,11 @@ int sleep_for(std::optional<Duration> duration) {
     for (;;) {
         timespec left{};
         if (duration) {
-            timespec now{};
-            ::clock_gettime(CLOCK_MONOTONIC, &now);
-            left.tv_sec = deadline.tv_sec - now.tv_sec;
-            left.tv_nsec = deadline.tv_nsec - now.tv_nsec;
-            if (left.tv_nsec < 0) {
-                left.tv_sec -= 1;
-                left.tv_nsec += 1'000'000'000L;
-            }
-            if (left.tv_sec < 0) return 0;
+            const auto remaining = deadline - std::chrono::steady_clock::now();  // CLOCK_MONOTONIC
+            if (remaining < remaining.zero()) return 0;
+            const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(remaining);
+            left.tv_sec = static_cast<time_t>(seconds.count());
+            left.tv_nsec = static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(remaining - seconds).count());
         }
         pollfd wait{fd.get(), POLLIN, 0};
         const int ready = ::ppoll(&wait, 1, duration ? &left : nullptr, nullptr);

@@ -209,6 +209,14 @@ def podman_ulimits():
     return resource.getrlimit(resource.RLIMIT_NOFILE)[1], min(resource.getrlimit(resource.RLIMIT_NPROC)[1], 32768)
 
 
+def private_podman(root):
+    """podman's argv prefix for storage of its own under `root` (vfs, no systemd, runc): the tests
+    neither read nor leave images in the machine's storage."""
+    return ["podman", "--root", f"{root}/storage", "--runroot", f"{root}/run", "--tmpdir", f"{root}/tmp",
+            "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs", "--events-backend", "file",
+            "--runtime", shutil.which("runc") or "runc"]
+
+
 def podman_ulimit_options():
     nofile, nproc = podman_ulimits()
     return ("--ulimit", f"nofile={nofile}:{nofile}", "--ulimit", f"nproc={nproc}:{nproc}")

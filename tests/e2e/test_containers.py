@@ -503,9 +503,7 @@ class Podman(unittest.TestCase):
         if shutil.which("podman") is None:
             raise unittest.SkipTest("podman is not installed (apt-get install podman)")
         cls.root = tempfile.mkdtemp(prefix="keel-e2e-podman-")
-        cls.base = ["podman", "--root", f"{cls.root}/storage", "--runroot", f"{cls.root}/run",
-                    "--tmpdir", f"{cls.root}/tmp", "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
-                    "--events-backend", "file", "--runtime", shutil.which("runc") or "runc"]
+        cls.base = ct.private_podman(cls.root)
         saved = subprocess.run([cls.docker.client, "save", IMAGES["example"]], capture_output=True, timeout=120,
                                env=dict(os.environ, DOCKER_HOST=cls.docker.host))
         if saved.returncode != 0:

@@ -187,9 +187,7 @@ class Podman(unittest.TestCase):
         if shutil.which("podman") is None:
             raise AssertionError("podman is not installed (scripts/setup installs it)")
         cls.root = tempfile.mkdtemp(prefix="keel-release-podman-")
-        cls.base = ["podman", "--root", f"{cls.root}/storage", "--runroot", f"{cls.root}/run", "--tmpdir",
-                    f"{cls.root}/tmp", "--storage-driver", "vfs", "--cgroup-manager", "cgroupfs",
-                    "--events-backend", "file", "--runtime", shutil.which("runc") or "runc"]
+        cls.base = ct.private_podman(cls.root)
 
     @classmethod
     def tearDownClass(cls):
