@@ -17,6 +17,7 @@
 #include "cli/healthcheck_command.hpp"
 #include "cli/option_specs.hpp"
 #include "cli/supervise_options.hpp"
+#include "cli/wait_command.hpp"
 #include "common/sys/signal_mask.hpp"
 #include "common/duration.hpp"
 #include "init/inherited_state.hpp"
@@ -26,7 +27,7 @@
 namespace keel::cli {
 namespace {
 
-int report_parse_error(CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& keel_args) {
+int report_parse_error(CLI::App& app, const CLI::ParseError& error, const SplitArgs& split) {
     if (error.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) {
         // --help and --version arrive as "errors" that CLI11 prints itself.
         // Into strings, not CLI11's default std::cout/std::cerr: nothing else uses iostreams, and
@@ -38,16 +39,24 @@ int report_parse_error(CLI::App& app, const CLI::ParseError& error, const std::v
         std::fputs(err.str().c_str(), stderr);
         return code;
     }
-    std::fprintf(stderr, "keel: %s%s\nRun 'keel --help' for usage.\n", error.what(),
-                 env_origin_of_error(app, error.what(), keel_args).c_str());
+    // The named subcommand's options first: `keel wait`'s --timeout, not the probe's.
+    std::string origin;
+    if (!split.subcommand.empty()) {
+        origin = env_origin_of_error(*app.get_subcommand(split.subcommand), error.what(), split.keel_args);
+    }
+    if (origin.empty()) origin = env_origin_of_error(app, error.what(), split.keel_args);
+    std::fprintf(stderr, "keel: %s%s\nRun 'keel --help' for usage.\n", error.what(), origin.c_str());
     return exit_usage;
 }
 
-// The first supervisor option among keel's words before `subcommand` ("-u", "--file-env"), or "".
-std::string supervisor_option_in(const std::vector<std::string>& keel_args, const std::string& subcommand) {
+// The first supervisor option among keel's words ("-u", "--file-env"), or "": before the
+// subcommand, and after it too, where CLI11's fallthrough would take it for the top level and
+// the subcommand would then ignore it. (Used for sleep and wait, whose operands never start
+// with '-'.)
+std::string supervisor_option_in(const std::vector<std::string>& keel_args) {
     for (const std::string& word : keel_args) {
-        if (word == subcommand) break;
-        if (word.size() < 2 || word[0] != '-' || word == "--") continue;
+        if (word == "--") break;
+        if (word.size() < 2 || word[0] != '-') continue;
         const std::string_view name = word[1] == '-' ? std::string_view(word).substr(2, word.find('=') - 2)
                                                      : std::string_view(word).substr(1, 1);
         for (const auto& spec : supervisor_option_specs()) {
@@ -79,7 +88,7 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
         if (line.probing(split) && error.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
             return reject_healthcheck(std::string("keel: ") + error.what());
         }
-        return report_parse_error(line.app(), error, split.keel_args);
+        return report_parse_error(line.app(), error, split);
     }
     apply_global_options(line.global);
 
@@ -96,7 +105,7 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
         // `keel -u app sleep 5` used to run PATH's sleep as app: refuse rather than sleep as root
         // with the option ignored. (KEEL_* variables are the image's supervisor settings, which a
         // preStop `keel sleep` shares: those are not an error.)
-        if (const std::string option = supervisor_option_in(split.keel_args, split.subcommand); !option.empty()) {
+        if (const std::string option = supervisor_option_in(split.keel_args); !option.empty()) {
             std::fprintf(stderr,
                          "keel: %s is a supervisor option, and keel sleep takes none; to supervise PATH's sleep: "
                          "keel [OPTIONS] -- sleep ...\nRun 'keel sleep --help' for usage.\n",
@@ -104,6 +113,16 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
             return exit_usage;
         }
         return init::sleep_for(parse_sleep_time(line.sleep_time).value());
+    }
+    if (line.wait_parsed()) {
+        if (const std::string option = supervisor_option_in(split.keel_args); !option.empty()) {
+            std::fprintf(stderr,
+                         "keel: %s is a supervisor option, and keel wait takes none; to wait and then supervise: "
+                         "keel --wait TARGET [OPTIONS] -- PROGRAM ...\nRun 'keel wait --help' for usage.\n",
+                         option.c_str());
+            return exit_usage;
+        }
+        return run_wait_command(line.wait);
     }
     if (line.check_parsed()) {
         sys::unblock_all_signals();

@@ -46,6 +46,19 @@ constexpr const char* sleep_footer = R"(Exit codes:
            and SIGALRM end it too, also when keel sleep is PID 1)
   2        bad command line)";
 
+constexpr const char* wait_footer = R"(TARGET: HOST:PORT (tcp), tcp://HOST:PORT, http://..., https://..., unix:///PATH (an http
+request, --path as for keel healthcheck is /health) or file:///PATH (up once PATH exists).
+Every target is tried at once, each again after --interval, doubling up to 2s (up to 500ms
+while it refuses: nothing listens yet); one try takes at most 2s. Targets also come from
+KEEL_WAIT (comma list; a comma in a URL is %2C).
+
+Exit codes:
+  0        every TARGET is up
+  1        --timeout passed first (each target still down is named with its last error)
+  2        bad command line or KEEL_WAIT* value
+  128+N    signal N arrived first (SIGTERM: 143; also SIGINT, SIGQUIT, SIGHUP, SIGUSR1,
+           SIGUSR2 and SIGALRM, also when keel wait is PID 1))";
+
 }  // namespace
 
 void register_option(CLI::App& app, const OptionRules& rules, const OptionTarget& target) {
@@ -136,7 +149,15 @@ CommandLine::CommandLine()
     version_ = app.add_subcommand(std::string(subcommand_names[2]), "Print version, target, build type and TLS library");
     sleep_ = app.add_subcommand(std::string(subcommand_names[3]),
                                 "Wait DURATION, then exit 0 (preStop hooks and images without sleep)");
-    for (CLI::App* sub : {healthcheck_, check_, version_, sleep_}) sub->fallthrough();
+    wait_ = app.add_subcommand(std::string(subcommand_names[4]),
+                               "Wait until every TARGET is up (tcp, http(s), unix socket, file), then exit 0");
+    for (CLI::App* sub : {healthcheck_, check_, version_, sleep_, wait_}) sub->fallthrough();
+    register_options(*wait_, wait, wait_option_specs());
+    wait_targets_ = wait_->add_option("TARGET", wait.targets, "HOST:PORT or a URL; several, or a comma list")
+                        ->delimiter(',')
+                        ->check(CLI::Validator(
+                            [](std::string& text) { return health::check_wait_target(text); }, "TARGET"));
+    wait_->footer(wait_footer);
     sleep_->add_option("DURATION", sleep_time, "Seconds (5, 0.5), a duration (500ms, 1m30s) or infinity")
         ->required()
         ->check(CLI::Validator(
@@ -184,6 +205,22 @@ void CommandLine::parse(const SplitArgs& split) {
     } else {
         bind_env_names(*app_);
     }
+    if (split.subcommand != subcommand_names[4]) {
+        // CLI11 also reads and checks the variables of a subcommand that was not named. keel wait
+        // shares every KEEL_WAIT_* name with the supervisor's --wait-* options, so its --timeout
+        // would reject a bad KEEL_WAIT_TIMEOUT that `--wait-timeout 30s` on the command line
+        // overrides: only the named form reads them.
+        for (CLI::Option* option : wait_->get_options()) option->envname("");
+    } else {
+        // KEEL_WAIT lists the targets for both forms: --wait's, and keel wait's operands.
+        wait_targets_->envname("KEEL_WAIT");
+        // keel wait reads KEEL_WAIT* and the global KEEL_LOG_*, not the supervisor's settings
+        // (an image's KEEL_USER, or a bad KEEL_GRACE, is for `keel PROGRAM`, and must neither
+        // change nor break an init container's wait).
+        for (const auto& spec : supervisor_option_specs()) {
+            app_->get_option("--" + std::string(spec.long_name))->envname("");
+        }
+    }
     // CLI11 takes a vector of arguments last-first.
     std::vector<std::string> keel_args(split.keel_args.rbegin(), split.keel_args.rend());
     app_->parse(keel_args);
@@ -193,5 +230,6 @@ bool CommandLine::healthcheck_parsed() const { return healthcheck_->parsed(); }
 bool CommandLine::check_parsed() const { return check_->parsed(); }
 bool CommandLine::version_parsed() const { return version_->parsed(); }
 bool CommandLine::sleep_parsed() const { return sleep_->parsed(); }
+bool CommandLine::wait_parsed() const { return wait_->parsed(); }
 
 }  // namespace keel::cli

@@ -11,9 +11,11 @@
 #include "cli/global_options.hpp"
 #include "cli/supervise_options.hpp"
 #include "healthcheck/probe_args.hpp"
+#include "healthcheck/wait_plan.hpp"
 
 namespace CLI {
 class App;
+class Option;
 }
 
 namespace keel::cli {
@@ -39,6 +41,7 @@ public:
     [[nodiscard]] bool check_parsed() const;
     [[nodiscard]] bool version_parsed() const;
     [[nodiscard]] bool sleep_parsed() const;
+    [[nodiscard]] bool wait_parsed() const;
 
     GlobalOptions global;
     SupervisorArgs supervisor;
@@ -46,6 +49,7 @@ public:
     std::string check_format = "text";
     std::string version_format = "text";
     std::string sleep_time;  // validated by parse_sleep_time
+    health::WaitArgs wait;
 
 private:
     std::unique_ptr<CLI::App> app_;
@@ -53,6 +57,8 @@ private:
     CLI::App* check_ = nullptr;
     CLI::App* version_ = nullptr;
     CLI::App* sleep_ = nullptr;
+    CLI::App* wait_ = nullptr;
+    CLI::Option* wait_targets_ = nullptr;
 };
 
 // `keel version`, `keel --version`: version, target, build type, TLS library.

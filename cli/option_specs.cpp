@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/duration.hpp"
+#include "healthcheck/wait_plan.hpp"
 #include "init/identity/identity.hpp"
 #include "init/lifecycle/file_env.hpp"
 #include "init/preflight/checks.hpp"
@@ -46,6 +47,20 @@ constexpr std::array supervisor_specs{
                "On the first SIGTERM, wait this long before forwarding it (load balancers drain first); a second "
                "SIGTERM, SIGINT or SIGQUIT ends the wait",
                &SupervisorArgs::stop_delay, check_with<parse_duration>, "DURATION", {}, true},
+    Supervisor{"", "wait",
+               "Before PROGRAM starts, wait until TARGET is up: HOST:PORT, tcp://, http(s)://, unix:// or file:///PATH; "
+               "repeatable, comma list (a comma in a URL is %2C)",
+               &SupervisorArgs::wait, health::check_wait_target, "TARGET", {}, false},
+    Supervisor{"", "wait-timeout", "--wait: give up (exit 1, PROGRAM not started) after this long; 0: never",
+               &SupervisorArgs::wait_timeout, health::check_wait_timeout, "DURATION", {}, true},
+    Supervisor{"", "wait-interval", "--wait: first retry delay, doubled after each try up to 2s (500ms while the target refuses)",
+               &SupervisorArgs::wait_interval, health::check_wait_interval, "DURATION", {}, true},
+    Supervisor{"", "wait-ca-file", "--wait: https targets trust these PEM certificates instead of the system bundle",
+               &SupervisorArgs::wait_ca_file, health::check_ca_file, "PATH", {}, false},
+    Supervisor{"", "wait-insecure", "--wait: https targets are not checked against any certificate",
+               &SupervisorArgs::wait_insecure, nullptr, "", {}, false},
+    Supervisor{"", "wait-expect-status", "--wait: http(s) status codes that count as up: 200, 200-299, 200,204",
+               &SupervisorArgs::wait_expect_status, health::check_expect_status, "RANGE", {}, true},
 };
 
 constexpr std::array<std::string_view, 4> log_levels{"error", "warn", "info", "debug"};
@@ -56,7 +71,26 @@ constexpr std::array global_specs{
     Global{"", "log-format", "text or json lines on stderr", &GlobalOptions::log_format, nullptr, "", log_formats, true},
 };
 
+using Wait = OptionSpec<health::WaitArgs>;
+
+// The supervisor's --wait-* options above, under the names `keel wait` gives them; the same
+// checks, defaults and (bound with the KEEL_WAIT_ prefix) variables.
+constexpr std::array wait_specs{
+    Wait{"", "timeout", "Give up (exit 1) after this long; 0: never", &health::WaitArgs::timeout,
+         health::check_wait_timeout, "DURATION", {}, true},
+    Wait{"", "interval", "First retry delay, doubled after each try up to 2s (500ms while the target refuses)", &health::WaitArgs::interval,
+         health::check_wait_interval, "DURATION", {}, true},
+    Wait{"", "ca-file", "https targets trust these PEM certificates instead of the system bundle",
+         &health::WaitArgs::ca_file, health::check_ca_file, "PATH", {}, false},
+    Wait{"", "insecure", "https targets are not checked against any certificate", &health::WaitArgs::insecure,
+         nullptr, "", {}, false},
+    Wait{"", "expect-status", "http(s) status codes that count as up: 200, 200-299, 200,204",
+         &health::WaitArgs::expect_status, health::check_expect_status, "RANGE", {}, true},
+};
+
 }  // namespace
+
+std::span<const OptionSpec<health::WaitArgs>> wait_option_specs() { return wait_specs; }
 
 std::span<const OptionSpec<SupervisorArgs>> supervisor_option_specs() { return supervisor_specs; }
 std::span<const OptionSpec<GlobalOptions>> global_option_specs() { return global_specs; }

@@ -14,6 +14,7 @@
 
 #include "cli/global_options.hpp"
 #include "cli/supervise_options.hpp"
+#include "healthcheck/wait_plan.hpp"
 
 namespace keel::cli {
 
@@ -36,7 +37,7 @@ struct OptionSpec {
 };
 
 // The words that name a subcommand where PROGRAM could stand (`keel -- version` runs a program).
-inline constexpr std::array<std::string_view, 4> subcommand_names{"healthcheck", "check", "version", "sleep"};
+inline constexpr std::array<std::string_view, 5> subcommand_names{"healthcheck", "check", "version", "sleep", "wait"};
 
 // At most 64 options per table: the direct parser keeps one bit per option.
 // Where one option's value goes, in one options struct: what both parsers write through (one
@@ -66,6 +67,8 @@ OptionRules rules_of(const OptionSpec<Options>& spec) {
 
 std::span<const OptionSpec<SupervisorArgs>> supervisor_option_specs();
 std::span<const OptionSpec<GlobalOptions>> global_option_specs();
+// `keel wait`'s options (its TARGET operands are registered beside them, cli/command_line.cpp).
+std::span<const OptionSpec<health::WaitArgs>> wait_option_specs();
 
 // --success-exit's values: 0..255, decimal digits only.
 std::string check_exit_code(std::string_view value);

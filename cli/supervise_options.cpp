@@ -2,12 +2,26 @@
 
 #include "cli/register_options.hpp"
 #include "common/duration.hpp"
+#include "healthcheck/wait.hpp"
 #include "init/lifecycle/file_env.hpp"
+
+#include <memory>
 
 namespace keel::cli {
 
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args) {
     register_options(app, args, supervisor_option_specs());
+}
+
+health::WaitArgs wait_args_of(const SupervisorArgs& args) {
+    health::WaitArgs wait;
+    wait.targets = args.wait;
+    wait.timeout = args.wait_timeout;
+    wait.interval = args.wait_interval;
+    wait.ca_file = args.wait_ca_file;
+    wait.insecure = args.wait_insecure;
+    wait.expect_status = args.wait_expect_status;
+    return wait;
 }
 
 init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command) {
@@ -22,6 +36,12 @@ init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::v
     config.warn_only = args.warn_only;
     for (const std::string& pattern : args.file_env) config.file_env.push_back(init::parse_file_env_pattern(pattern).value());
     config.stop_delay = parse_duration(args.stop_delay).value();
+    if (!args.wait.empty()) {
+        auto plan = std::make_shared<const health::WaitPlan>(health::make_wait_plan(wait_args_of(args)).value());
+        // Runs in a child process (init/lifecycle/start_gate.hpp), which watches no signal itself:
+        // the parent does, and kills it.
+        config.start_gate = [plan] { return health::wait_for_targets(*plan, -1); };
+    }
     return config;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "healthcheck/wait_plan.hpp"
 #include "init/preflight/checks.hpp"
 #include "init/supervisor_config.hpp"
 
@@ -25,6 +26,14 @@ struct SupervisorArgs {
     bool warn_only = false;
     std::vector<std::string> file_env;
     std::string stop_delay = "0s";
+    // --wait and its family: the same options, defaults and KEEL_WAIT_* variables as `keel wait`
+    // (health::WaitArgs), flat here because the option table points at members of this struct.
+    std::vector<std::string> wait;
+    std::string wait_timeout = health::WaitArgs{}.timeout;
+    std::string wait_interval = health::WaitArgs{}.interval;
+    std::string wait_ca_file;
+    bool wait_insecure = false;
+    std::string wait_expect_status = health::WaitArgs{}.expect_status;
     bool operator==(const SupervisorArgs&) const = default;
 };
 
@@ -32,7 +41,10 @@ struct SupervisorArgs {
 // validated by the pure parsers so a bad value fails at parse time (exit 2, value quoted).
 void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
 
-// Already-validated args + PROGRAM -> config.
+// The wait options as `keel wait` takes them.
+health::WaitArgs wait_args_of(const SupervisorArgs& args);
+
+// Already-validated args + PROGRAM -> config (with --wait, a start gate that runs the wait).
 init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
 
 }  // namespace keel::cli

@@ -52,9 +52,11 @@ public:
     void use_format(LogFormat format) { format_ = format; }
 
     void log(const spdlog::details::log_msg& msg) override {
-        const std::string_view payload(msg.payload.data(), msg.payload.size());
-        const std::string line = format_ == LogFormat::json ? format_json_log_line(from_spdlog(msg.level), msg.time, payload)
-                                                            : format_text_log_line(from_spdlog(msg.level), payload);
+        write_line(from_spdlog(msg.level), msg.time, std::string_view(msg.payload.data(), msg.payload.size()));
+    }
+    void write_line(LogLevel level, std::chrono::system_clock::time_point time, std::string_view payload) const {
+        const std::string line = format_ == LogFormat::json ? format_json_log_line(level, time, payload)
+                                                            : format_text_log_line(level, payload);
         write_to_stderr(line);
     }
     void flush() override {}
@@ -144,6 +146,11 @@ void setup_logging(LogLevel level, LogFormat format) {
 }
 
 bool log_enabled(LogLevel level) { return logging().logger.should_log(to_spdlog(level)); }
+
+void log_progress_formatted(fmt::string_view format, fmt::format_args args) {
+    if (!log_enabled(LogLevel::warn)) return;
+    logging().sink->write_line(LogLevel::info, std::chrono::system_clock::now(), fmt::vformat(format, args));
+}
 
 std::string logging_library_version() {
     return std::to_string(SPDLOG_VER_MAJOR) + "." + std::to_string(SPDLOG_VER_MINOR) + "." +

@@ -33,6 +33,11 @@ std::string logging_library_version();
 // Writes one formatted message as a whole line to stderr with write(2), unbuffered.
 void log_formatted(LogLevel level, fmt::string_view format, fmt::format_args args);
 
+// An info line shown from the default level (warn) down, hidden only by --log-level error: the
+// progress of a step the user sits and waits on (keel wait), which is the first thing to read when
+// a container does not start.
+void log_progress_formatted(fmt::string_view format, fmt::format_args args);
+
 namespace log {
 template <typename... Args>
 void debug(fmt::format_string<Args...> format, Args&&... args) {
@@ -41,6 +46,10 @@ void debug(fmt::format_string<Args...> format, Args&&... args) {
 template <typename... Args>
 void info(fmt::format_string<Args...> format, Args&&... args) {
     if (log_enabled(LogLevel::info)) log_formatted(LogLevel::info, format, fmt::make_format_args(args...));
+}
+template <typename... Args>
+void progress(fmt::format_string<Args...> format, Args&&... args) {
+    log_progress_formatted(format, fmt::make_format_args(args...));
 }
 template <typename... Args>
 void warn(fmt::format_string<Args...> format, Args&&... args) {

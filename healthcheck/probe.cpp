@@ -114,10 +114,11 @@ private:
             if (outcome_) return;
             if (!ec) return on_connected(endpoint);
             if (first_connect_error_.empty()) first_connect_error_ = "connect to " + format_endpoint(endpoint) + ": " + describe(ec);
+            all_refused_ = all_refused_ && ec == asio::error::connection_refused;
             if (index + 1 < endpoints_.size()) return connect(index + 1);
             const std::size_t others = endpoints_.size() - 1;
             const std::string also = others == 0 ? "" : " (" + std::to_string(others) + (others == 1 ? " more address" : " more addresses") + " failed too)";
-            finish(false, first_connect_error_ + also);
+            finish(false, first_connect_error_ + also, all_refused_);
         });
     }
 
@@ -134,7 +135,11 @@ private:
         phase_ = "while connecting to " + path;
         socket_.async_connect(asio::local::stream_protocol::endpoint(path), [this, &path](const error_code& ec) {
             if (outcome_) return;
-            if (ec) return finish(false, "connect to " + path + ": " + describe(ec));
+            if (ec) {
+                // No socket file yet, or one nobody accepts on: the server has not started.
+                const bool refused = ec == asio::error::connection_refused || ec == boost::system::errc::no_such_file_or_directory;
+                return finish(false, "connect to " + path + ": " + describe(ec), refused);
+            }
             send_request(socket_);
         });
     }
@@ -232,10 +237,10 @@ private:
         finish(false, "read from " + host_port(config_.url) + ": " + describe(ec));
     }
 
-    void finish(bool healthy, const std::string& what) {
+    void finish(bool healthy, const std::string& what, bool refused = false) {
         if (outcome_) return;
         const auto elapsed = Clock::now() - started_;
-        outcome_ = ProbeOutcome{healthy, what + (healthy ? " in " : " after ") + format_duration(elapsed)};
+        outcome_ = ProbeOutcome{healthy, what + (healthy ? " in " : " after ") + format_duration(elapsed), refused};
         stop();
     }
 
@@ -270,6 +275,7 @@ private:
     HostLookup lookup_;
     Endpoints endpoints_;
     std::string first_connect_error_;
+    bool all_refused_ = true;  // every address tried so far refused the connection
     ResponseParser parser_;
     boost::beast::flat_buffer buffer_{4 * std::size_t{response_header_limit}};
     std::string phase_ = "while starting";

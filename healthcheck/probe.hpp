@@ -19,6 +19,10 @@ struct ProbeOutcome {
     // "200 OK in 1.2 ms", "connect to 127.0.0.1:8080: connection refused after 0.3 ms",
     // "timeout after 2.0 s while reading headers".
     std::string message;
+    // Unhealthy because nothing listens yet: every address refused the connection, or the unix
+    // socket does not exist (or refuses). An answer that costs both sides next to nothing, so
+    // `keel wait` may ask again soon (healthcheck/wait_plan.hpp, Backoff).
+    bool refused = false;
 };
 
 // The probe on its own event loop: `keel healthcheck`.

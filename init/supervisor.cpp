@@ -26,6 +26,7 @@
 #include "init/exit_status.hpp"
 #include "init/identity/become_user.hpp"
 #include "init/lifecycle/file_env.hpp"
+#include "init/lifecycle/start_gate.hpp"
 #include "init/preflight/checks.hpp"
 #include "init/preflight/program_check.hpp"
 #include "init/program_lookup.hpp"
@@ -336,7 +337,7 @@ int supervise(const SupervisorConfig& config) {
     }
     if (!image_passes_checks(config)) return exit_keel_failure;
     if (config.start_gate) {
-        if (const int stop = config.start_gate(); stop != 0) return stop;
+        if (const int stop = run_start_gate(config.start_gate); stop != 0) return stop;
     }
 
     // Block before the child exists: a signal arriving between fork and the first read stays

@@ -15,7 +15,8 @@
 
 namespace keel::init {
 
-// A pre-start gate: runs after the image checks, before PROGRAM starts. Returns 0 to start it, or
+// A pre-start gate: runs after the image checks, before PROGRAM starts, in a child process
+// (init/lifecycle/start_gate.hpp). Returns 0 to start it, or
 // the exit code keel stops with instead (PROGRAM never starts). cli/ builds it from the probe
 // engine (healthcheck/probe.hpp) for waits on dependencies, so init/ never includes healthcheck/.
 using StartGate = std::function<int()>;

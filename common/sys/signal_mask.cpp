@@ -28,6 +28,10 @@ int block_signals(const sigset_t& set) {
     return static_cast<int>(::syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, nullptr, kernel_sigset_bytes));
 }
 
+int set_signal_mask(const sigset_t& set) {
+    return static_cast<int>(::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &set, nullptr, kernel_sigset_bytes));
+}
+
 int unblock_all_signals() {
     const sigset_t none = make_signal_set({});
     return static_cast<int>(::syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, kernel_sigset_bytes));

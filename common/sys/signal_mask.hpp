@@ -13,6 +13,10 @@ sigset_t make_signal_set(const std::vector<int>& signals);
 // rt_sigprocmask(SIG_BLOCK, ...): returns 0 or -1 with errno set.
 int block_signals(const sigset_t& set);
 
+// rt_sigprocmask(SIG_SETMASK, set): exactly these blocked, in one step (a pending signal that
+// stays blocked is never taken by its default action in between). 0 or -1 with errno set.
+int set_signal_mask(const sigset_t& set);
+
 // rt_sigprocmask(SIG_SETMASK, empty): every signal unblocked. 0 or -1 with errno set.
 int unblock_all_signals();
 

@@ -337,8 +337,9 @@ class KeelInTheExampleImage(ContainerCase):
 
 
 class StartupAndShutdown(ContainerCase):
-    """--file-env with a root-only secret mounted as Docker does, --stop-delay under docker stop, and
-    keel sleep run with docker exec (a preStop hook's way), in the example image."""
+    """--file-env with a root-only secret mounted as Docker does, --stop-delay under docker stop,
+    --wait for another container's port (sharing its network namespace), and keel sleep run with
+    docker exec (a preStop hook's way), in the example image."""
 
     def test_root_only_secret_reaches_the_app_running_as_10000(self):
         secrets = tempfile.mkdtemp(prefix="keel-e2e-secret-")
@@ -365,6 +366,25 @@ class StartupAndShutdown(ContainerCase):
         self.assertLess(elapsed, 3.0)
         self.assertEqual(self.engine.exit_code(container), 0)
         self.assertIn("app: received SIGTERM", self.engine.logs(container))
+
+    def test_the_app_waits_for_a_port_in_another_container_and_starts_when_it_opens(self):
+        # The dependency: a container holding a network namespace (keel sleep keeps it alive), in
+        # which the app is started later with docker exec on port 8081.
+        dependency = self.engine.run(IMAGES["example"], "sleep", "infinity", options=["--entrypoint", "/keel"],
+                                     test=self)
+        result = self.engine.docker("run", "-d", "--network", f"container:{dependency}", "--label", ct.LABEL,
+                                    "-e", "KEEL_WAIT=http://127.0.0.1:8081/health", "-e", "KEEL_WAIT_TIMEOUT=60s",
+                                    IMAGES["example"], timeout=60)
+        app = result.stdout.strip()
+        self.addCleanup(self.engine.remove, app)
+        self.engine.wait_log(app, "waiting for http://127.0.0.1:8081/health")
+        time.sleep(1.0)
+        self.assertNotIn("app: listening", self.engine.logs(app), "the app started before its dependency was up")
+        opened = time.monotonic()
+        self.engine.docker("exec", "-d", "-e", "PORT=8081", dependency, "/app", timeout=30)
+        self.engine.wait_log(app, "app: listening", timeout=15)
+        MEASURED["--wait: dependency's app started to the waiting app listening"] = f"{time.monotonic() - opened:.2f} s"
+        self.assertIn("http://127.0.0.1:8081/health is up after", self.engine.logs(app))
 
     def test_keel_sleep_as_a_prestop_hook_runs_it(self):
         container, _ = self.start_app("example")

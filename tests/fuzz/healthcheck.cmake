@@ -6,3 +6,4 @@ keel_add_fuzzer(health_response SOURCES health_response_fuzz.cpp LIBS keel_healt
 if(KEEL_TLS)
   keel_add_fuzzer(health_ca_index SOURCES health_ca_index_fuzz.cpp LIBS keel_health_core)
 endif()
+keel_add_fuzzer(health_wait_target SOURCES health_wait_target_fuzz.cpp LIBS keel_health_core)

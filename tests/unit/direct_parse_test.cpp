@@ -117,7 +117,9 @@ TEST_CASE("the usual entrypoint lines are parsed directly, with CLI11's result")
                                             "--rewrite=USR1:0", "--success-exit", "3,4", "--success-exit=0",
                                             "--warn-only", "--require", "none", "--log-level", "debug",
                                             "--log-format=json", "--file-env", "DB_*,API_TOKEN", "--file-env=X",
-                                            "--stop-delay", "5s", "/app", "--help", "version"};
+                                            "--stop-delay", "5s", "--wait", "db:5432,http://api/h", "--wait=file:///x",
+                                            "--wait-timeout", "0", "--wait-interval=100ms", "--wait-ca-file", "/ca.pem",
+                                            "--wait-insecure", "--wait-expect-status", "204", "/app", "--help", "version"};
         const auto direct = parse_directly(args);
         REQUIRE(direct);
         CHECK(direct->supervisor.user == "app:app");
@@ -131,6 +133,12 @@ TEST_CASE("the usual entrypoint lines are parsed directly, with CLI11's result")
         CHECK(direct->global.log_format == "json");
         CHECK(direct->supervisor.file_env == std::vector<std::string>{"DB_*", "API_TOKEN", "X"});
         CHECK(direct->supervisor.stop_delay == "5s");
+        CHECK(direct->supervisor.wait == std::vector<std::string>{"db:5432", "http://api/h", "file:///x"});
+        CHECK(direct->supervisor.wait_timeout == "0");
+        CHECK(direct->supervisor.wait_interval == "100ms");
+        CHECK(direct->supervisor.wait_ca_file == "/ca.pem");
+        CHECK(direct->supervisor.wait_insecure);
+        CHECK(direct->supervisor.wait_expect_status == "204");
         CHECK(direct->program == std::vector<std::string>{"/app", "--help", "version"});
         CHECK(parse_with_cli11(args) == direct);
     }
@@ -177,6 +185,9 @@ TEST_CASE("every other line is left to CLI11") {
         {"sleep", "5"},
         {"--file-env", "*", "/app"},
         {"--stop-delay", "5", "/app"},
+        {"wait", "db:5432"},
+        {"--wait", "db", "/app"},                   // not HOST:PORT
+        {"--wait-timeout", "5", "/app"},
     };
     for (const auto& args : declined) {
         INFO(describe(args));
@@ -209,10 +220,16 @@ TEST_CASE("random command lines: whatever the direct parser accepts, CLI11 parse
         {"process-group", "g", true, {"1", "0", "true", "false", "yes", "no", "on", "off", "", "2", "TRUE"}},
         {"file-env", "", false, {"DB_PASSWORD", "DB_*", "A,B", "*", "", "KEEL_USER", "X_FILE", "9A", "DB_*,TOKEN"}},
         {"stop-delay", "", false, {"0s", "5s", "1.5s", "100ms", "5", "", "bogus", "-1s"}},
+        {"wait", "", false, {"db:5432", "http://api:8080/h", "a:1,b:2", "file:///tmp/x", "db", "", "ftp://x", "tcp://h:1,"}},
+        {"wait-timeout", "", false, {"30s", "0", "0s", "1m", "5", "", "bogus"}},
+        {"wait-interval", "", false, {"250ms", "1s", "0s", "", "bogus"}},
+        {"wait-ca-file", "", false, {"/ca.pem", "", "ca.pem"}},
+        {"wait-insecure", "", true, {"1", "0", "true", "no", "", "2"}},
+        {"wait-expect-status", "", false, {"200", "200-299", "200,204", "600", "", "bogus"}},
     };
     const std::vector<std::string> junk{"--", "-", "--help", "-h", "-V", "--bogus", "-x", "-gu", "-unobody", "--warn-only=1",
-                                        "version", "check", "healthcheck", "sleep", "/app", "app", "--grace=", "-g"};
-    const std::vector<std::string> programs{"/app", "app", "version", "healthcheck", "sleep", "-", "/bin/true"};
+                                        "version", "check", "healthcheck", "sleep", "wait", "/app", "app", "--grace=", "-g"};
+    const std::vector<std::string> programs{"/app", "app", "version", "healthcheck", "sleep", "wait", "-", "/bin/true"};
 
     std::mt19937 random(20261201);  // fixed: every run checks the same lines
     auto chance = [&random](int percent) { return static_cast<int>(random() % 100) < percent; };

@@ -87,6 +87,8 @@ TEST_CASE("probes on one loop run side by side, each with its own verdict") {
         CAPTURE(outcome.message);
         CHECK(outcome.healthy == (index == 0));
         if (index == 3) CHECK(outcome.message.find("connection refused") != std::string::npos);
+        // Only the refusal says nothing listens (keel wait asks again sooner); a timeout does not.
+        CHECK(outcome.refused == (index == 3));
     }
     CHECK(elapsed >= std::chrono::milliseconds(1000));
     CHECK(elapsed < std::chrono::milliseconds(1900));  // one after the other would take 2 s
