@@ -114,11 +114,16 @@ private:
             if (outcome_) return;
             if (!ec) return on_connected(endpoint);
             if (first_connect_error_.empty()) first_connect_error_ = "connect to " + format_endpoint(endpoint) + ": " + describe(ec);
-            all_refused_ = all_refused_ && ec == asio::error::connection_refused;
+            // "Nothing listens": some address refused and the others cannot be reached at all
+            // (localhost's ::1 in a container without IPv6).
+            any_refused_ = any_refused_ || ec == asio::error::connection_refused;
+            unanswered_ = unanswered_ && (ec == asio::error::connection_refused || ec == asio::error::network_unreachable ||
+                                          ec == boost::system::errc::address_not_available ||
+                                          ec == boost::system::errc::address_family_not_supported);
             if (index + 1 < endpoints_.size()) return connect(index + 1);
             const std::size_t others = endpoints_.size() - 1;
             const std::string also = others == 0 ? "" : " (" + std::to_string(others) + (others == 1 ? " more address" : " more addresses") + " failed too)";
-            finish(false, first_connect_error_ + also, all_refused_);
+            finish(false, first_connect_error_ + also, any_refused_ && unanswered_);
         });
     }
 
@@ -275,7 +280,8 @@ private:
     HostLookup lookup_;
     Endpoints endpoints_;
     std::string first_connect_error_;
-    bool all_refused_ = true;  // every address tried so far refused the connection
+    bool any_refused_ = false;  // an address refused the connection
+    bool unanswered_ = true;    // every address refused or could not be reached
     ResponseParser parser_;
     boost::beast::flat_buffer buffer_{4 * std::size_t{response_header_limit}};
     std::string phase_ = "while starting";

@@ -9,10 +9,15 @@
 #include <csignal>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <system_error>
+#include <thread>
 #include <optional>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
@@ -34,7 +39,11 @@ std::string elapsed_text(Clock::duration elapsed) {
 
 std::string tries_text(int tries) { return std::to_string(tries) + (tries == 1 ? " try" : " tries"); }
 
-// A file target's one try: stat(2), no event loop needed.
+// A retry that would start with less than this left is not started: its try could only end in a
+// timeout the deadline cut short, and that would replace the real last error in the final line.
+constexpr Duration least_useful_try{100};
+
+// A file target's one try: stat(2). Blocking.
 ProbeOutcome look_for_file(const std::string& path) {
     struct stat info{};
     if (::stat(path.c_str(), &info) == 0) return {true, "exists"};
@@ -42,12 +51,69 @@ ProbeOutcome look_for_file(const std::string& path) {
     return {false, path + ": " + lowercase_first(std::strerror(error)), error == ENOENT};
 }
 
+// look_for_file on a detached thread, the result posted to the loop: stat(2) on a hung NFS or
+// FUSE mount (an init container waiting on a shared volume) blocks, and on the loop's thread it
+// would hold the deadline and the stop signals with it. After abandon() (or destruction) the
+// handler never runs; the thread's result is dropped (healthcheck/resolve.hpp does the same for
+// getaddrinfo).
+class FileLookup {
+public:
+    explicit FileLookup(asio::io_context& io) : io_(io) {}
+    ~FileLookup() { abandon(); }
+    FileLookup(const FileLookup&) = delete;
+    FileLookup& operator=(const FileLookup&) = delete;
+
+    void start(const std::string& path, std::function<void(const ProbeOutcome&)> handler) {
+        abandon();
+        shared_ = std::make_shared<Shared>();
+        work_.emplace(io_.get_executor());
+        auto deliver = [this, shared = shared_, handler = std::move(handler)](const ProbeOutcome& outcome) {
+            {
+                const std::lock_guard lock(shared->mutex);
+                if (shared->abandoned) return;
+            }
+            work_.reset();
+            handler(outcome);
+        };
+        try {
+            std::thread([shared = shared_, executor = io_.get_executor(), path, deliver]() {
+                const ProbeOutcome outcome = look_for_file(path);
+                const std::lock_guard lock(shared->mutex);
+                if (!shared->abandoned) asio::post(executor, [deliver, outcome] { deliver(outcome); });
+            }).detach();
+        } catch (const std::system_error& error) {
+            asio::post(io_, [deliver, why = std::string(error.what())] {
+                deliver({false, "cannot start a thread for stat(2): " + why});
+            });
+        }
+    }
+
+    void abandon() {
+        if (shared_) {
+            const std::lock_guard lock(shared_->mutex);
+            shared_->abandoned = true;
+        }
+        work_.reset();
+    }
+
+private:
+    struct Shared {
+        std::mutex mutex;
+        bool abandoned = false;
+    };
+    asio::io_context& io_;
+    std::shared_ptr<Shared> shared_;
+    // Keeps io_context::run() going while the thread works (the thread itself is not Asio work).
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+};
+
 class Wait;
 
 // One target: try, and on failure try again after the backoff, until it is up or the wait ends.
 class TargetWait {
 public:
-    TargetWait(asio::io_context& io, const WaitTarget& target, Wait& wait) : io_(io), target_(target), wait_(wait), retry_(io) {}
+    TargetWait(asio::io_context& io, const WaitTarget& target, Wait& wait)
+        : io_(io), target_(target), wait_(wait), retry_(io), file_lookup_(io) {}
 
     void start(Clock::time_point began) {
         began_ = began;
@@ -67,6 +133,7 @@ private:
     const WaitTarget& target_;
     Wait& wait_;
     asio::steady_timer retry_;
+    FileLookup file_lookup_;
     std::unique_ptr<AsyncProbe> probe_;
     ProbeConfig attempt_config_;
     Clock::time_point began_;
@@ -97,7 +164,9 @@ public:
         if (plan_.deadline) {
             deadline_timer_.expires_at(began_ + *plan_.deadline);
             deadline_timer_.async_wait([this](const boost::system::error_code& ec) {
-                if (!ec) time_up();
+                // over_: the last target came up (or a signal came) after the timer had fired but
+                // before this ran, when cancel() no longer reaches it.
+                if (!ec && !over_) time_up();
             });
         }
         if (signals_.is_open()) watch_signals();
@@ -129,7 +198,7 @@ public:
 private:
     void watch_signals() {
         signals_.async_wait(asio::posix::descriptor_base::wait_read, [this](const boost::system::error_code& ec) {
-            if (ec) return;  // cancelled: the wait is over
+            if (ec || over_) return;  // cancelled, or over already: the signal stays for whoever reads next
             signalfd_siginfo info{};
             const ssize_t got = ::read(signals_.native_handle(), &info, sizeof info);
             if (got != static_cast<ssize_t>(sizeof info)) {
@@ -161,7 +230,7 @@ private:
             if (target->up()) continue;
             ++missing;
             log::error("{}: {} ({}, {})", target->target().label, target->last_error(), tries_text(target->tries()),
-                       elapsed_text(Clock::now() - began_));
+                       elapsed_text(*plan_.deadline));
         }
         log::error("gave up after {}: {} of {} not up", elapsed_text(*plan_.deadline), missing, targets_.size());
         end(wait_timed_out);
@@ -191,14 +260,13 @@ void TargetWait::attempt() {
     ++tries_;
     attempt_started_ = Clock::now();
     if (target_.file) {
-        // Posted, not called: the outcome is handled like a probe's, from the loop.
-        asio::post(io_, [this] { finished(look_for_file(target_.path)); });
+        file_lookup_.start(target_.path, [this](const ProbeOutcome& outcome) { finished(outcome); });
         return;
     }
     attempt_config_ = target_.probe;
     attempt_config_.timeout = attempt_time(wait_.left());
     probe_ = std::make_unique<AsyncProbe>(io_, attempt_config_);
-    probe_->start([this](ProbeOutcome outcome) { finished(outcome); });
+    probe_->start([this](const ProbeOutcome& outcome) { finished(outcome); });
 }
 
 void TargetWait::finished(const ProbeOutcome& outcome) {
@@ -213,7 +281,7 @@ void TargetWait::finished(const ProbeOutcome& outcome) {
     const Clock::time_point next = attempt_started_ + wait_.backoff().delay_after(tries_, outcome.refused);
     log::debug("{}: try {} failed: {}; next at +{}", target_.label, tries_, last_error_,
                elapsed_text(next - began_));
-    if (!wait_.before_deadline(next)) return;  // the deadline comes first: nothing more to try
+    if (!wait_.before_deadline(next + least_useful_try)) return;  // the deadline comes first: nothing more to try
     retry_.expires_at(next);
     retry_.async_wait([this](const boost::system::error_code& ec) {
         if (!ec) attempt();
@@ -223,6 +291,7 @@ void TargetWait::finished(const ProbeOutcome& outcome) {
 void TargetWait::stop() {
     stopped_ = true;
     retry_.cancel();
+    file_lookup_.abandon();
     if (probe_) probe_->cancel();
 }
 

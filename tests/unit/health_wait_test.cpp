@@ -184,10 +184,11 @@ TEST_CASE("a port that opens late, a file that appears late: both waited for at 
     const double took = seconds_since(start);
     late.join();
     CHECK(result == keel::health::wait_all_up);
-    // The file appears at 0.6 s; with 50ms doubling, tries at 0.05, 0.15, 0.35, 0.75 s (delays
-    // from each try's start): up by 0.8 s, and in parallel, so not 0.3 + 0.6 s of the two in turn.
+    // The file appears at 0.6 s; with 50ms doubling (at most 500ms while missing), tries at 0,
+    // 0.05, 0.15, 0.35, 0.75 s (delays from each try's start): up by 0.8 s, and in parallel, so
+    // not 0.3 + 0.6 s of the two in turn. The bound leaves room for a loaded machine.
     CHECK(took >= 0.6);
-    CHECK(took < 1.5);
+    CHECK(took < 2.5);
     ::unlink(file.c_str());
     ::rmdir(dir);
 }
@@ -200,7 +201,7 @@ TEST_CASE("a target that never comes up: the deadline is kept and the result is 
     const double took = seconds_since(start);
     CHECK(result == keel::health::wait_timed_out);
     CHECK(took >= 0.69);
-    CHECK(took < 1.2);
+    CHECK(took < 1.7);
 }
 
 TEST_CASE("no deadline (0): waits past what a default deadline would allow for a short plan") {
@@ -233,7 +234,7 @@ TEST_CASE("a signal on the stop descriptor ends the wait at once with 128+N") {
     const double took = seconds_since(start);
     sender.join();
     CHECK(result == 128 + SIGUSR1);
-    CHECK(took < 1.5);
+    CHECK(took < 2.0);
     ::close(fd);
     REQUIRE(::pthread_sigmask(SIG_SETMASK, &previous, nullptr) == 0);
 }
