@@ -83,8 +83,10 @@ TEST_CASE("a start gate that says go: PROGRAM starts and its status is keel's") 
 
 TEST_CASE("SIGTERM while the gate runs: 128+15 at once, and the gate's process is gone") {
     // A subreaper: a gate process left behind (running, or a zombie never reaped) is reparented
-    // here rather than to init, which would reap it and hide the leak.
-    REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0);
+    // here rather than to init, which would reap it and hide the leak. qemu-user has no
+    // PR_SET_CHILD_SUBREAPER: there only a gate left running is caught.
+    const bool subreaper = ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
+    if (!subreaper) MESSAGE("no PR_SET_CHILD_SUBREAPER here: a zombie left unreaped would go unseen");
     char dir[] = "/tmp/keel-gate-XXXXXX";
     REQUIRE(::mkdtemp(dir) != nullptr);
     const std::string gate_pid_file = std::string(dir) + "/pid";
@@ -123,7 +125,7 @@ TEST_CASE("SIGTERM while the gate runs: 128+15 at once, and the gate's process i
         ::waitpid(gate, nullptr, 0);
     }
     CHECK_FALSE(left);
-    REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == 0);
+    if (subreaper) REQUIRE(::prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == 0);
     ::unlink(gate_pid_file.c_str());
     ::rmdir(dir);
 }
