@@ -46,8 +46,8 @@ constexpr const char* sleep_footer = R"(Exit codes:
            and SIGALRM end it too, also when keel sleep is PID 1)
   2        bad command line)";
 
-constexpr const char* wait_footer = R"(TARGET: HOST:PORT (tcp), tcp://HOST:PORT, http://..., https://..., unix:///PATH (an http
-request, --path as for keel healthcheck is /health) or file:///PATH (up once PATH exists).
+constexpr const char* wait_footer = R"(TARGET: HOST:PORT (tcp), tcp://HOST:PORT, http://..., https://..., unix:///PATH (GET /health
+over the socket, as keel healthcheck sends) or file:///PATH (up once PATH exists).
 Every target is tried at once, each again after --interval, doubling up to 2s (up to 500ms
 while it refuses: nothing listens yet); one try takes at most 2s. Targets also come from
 KEEL_WAIT (comma list; a comma in a URL is %2C).
