@@ -66,6 +66,16 @@ std::string supervisor_option_in(const std::vector<std::string>& keel_args) {
     return {};
 }
 
+// For subcommands that take no supervisor option (sleep, wait): true, after one line naming the
+// first one given and what to write instead.
+bool refuses_supervisor_options(const SplitArgs& split, const char* instead) {
+    const std::string option = supervisor_option_in(split.keel_args);
+    if (option.empty()) return false;
+    std::fprintf(stderr, "keel: %s is a supervisor option, and keel %s takes none; %s\nRun 'keel %s --help' for usage.\n",
+                 option.c_str(), split.subcommand.c_str(), instead, split.subcommand.c_str());
+    return true;
+}
+
 int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor, std::vector<std::string> program,
                    const init::InheritedState& inherited) {
     apply_global_options(global);
@@ -105,21 +115,11 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
         // `keel -u app sleep 5` used to run PATH's sleep as app: refuse rather than sleep as root
         // with the option ignored. (KEEL_* variables are the image's supervisor settings, which a
         // preStop `keel sleep` shares: those are not an error.)
-        if (const std::string option = supervisor_option_in(split.keel_args); !option.empty()) {
-            std::fprintf(stderr,
-                         "keel: %s is a supervisor option, and keel sleep takes none; to supervise PATH's sleep: "
-                         "keel [OPTIONS] -- sleep ...\nRun 'keel sleep --help' for usage.\n",
-                         option.c_str());
-            return exit_usage;
-        }
+        if (refuses_supervisor_options(split, "to supervise PATH's sleep: keel [OPTIONS] -- sleep ...")) return exit_usage;
         return init::sleep_for(parse_sleep_time(line.sleep_time).value());
     }
     if (line.wait_parsed()) {
-        if (const std::string option = supervisor_option_in(split.keel_args); !option.empty()) {
-            std::fprintf(stderr,
-                         "keel: %s is a supervisor option, and keel wait takes none; to wait and then supervise: "
-                         "keel --wait TARGET [OPTIONS] -- PROGRAM ...\nRun 'keel wait --help' for usage.\n",
-                         option.c_str());
+        if (refuses_supervisor_options(split, "to wait and then supervise: keel --wait TARGET [OPTIONS] -- PROGRAM ...")) {
             return exit_usage;
         }
         return run_wait_command(line.wait);

@@ -16,34 +16,9 @@
 
 #include "healthcheck/probe.hpp"
 #include "healthcheck/probe_config.hpp"
+#include "local_port.hpp"
 
 namespace {
-
-// A TCP port on 127.0.0.1: listening (connects succeed, nothing is ever answered) or closed.
-class LocalPort {
-public:
-    explicit LocalPort(bool listening) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-        REQUIRE(fd_ >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        socklen_t size = sizeof address;
-        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0);
-        port_ = ntohs(address.sin_port);
-        if (listening) {
-            REQUIRE(::listen(fd_, 8) == 0);
-        }
-    }
-    ~LocalPort() { ::close(fd_); }
-    LocalPort(const LocalPort&) = delete;
-    LocalPort& operator=(const LocalPort&) = delete;
-    [[nodiscard]] int port() const { return port_; }
-
-private:
-    int fd_;
-    int port_ = 0;
-};
 
 keel::health::ProbeConfig async_probe_config(const std::string& url, const std::string& timeout) {
     keel::health::HealthcheckArgs args;

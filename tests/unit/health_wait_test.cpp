@@ -18,6 +18,7 @@
 #include "common/sys/signal_mask.hpp"
 #include "healthcheck/wait.hpp"
 #include "healthcheck/wait_plan.hpp"
+#include "local_port.hpp"
 
 using keel::Duration;
 using keel::health::Backoff;
@@ -28,30 +29,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// A 127.0.0.1 port, bound (so nobody else takes it) and listening only after listen().
-class LatePort {
-public:
-    LatePort() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-        REQUIRE(fd_ >= 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-        socklen_t size = sizeof address;
-        REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0);
-        port_ = ntohs(address.sin_port);
-    }
-    ~LatePort() { ::close(fd_); }
-    LatePort(const LatePort&) = delete;
-    LatePort& operator=(const LatePort&) = delete;
-    void listen() const { REQUIRE(::listen(fd_, 8) == 0); }
-    [[nodiscard]] std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-
-private:
-    int fd_;
-    int port_ = 0;
-};
 
 WaitPlan plan_for(std::vector<std::string> targets, const std::string& timeout, const std::string& interval = "50ms") {
     WaitArgs args;
@@ -167,11 +144,11 @@ TEST_CASE("the plan carries the shared options to every probe target") {
 }
 
 TEST_CASE("a port that opens late, a file that appears late: both waited for at once") {
-    const LatePort port;
+    const LocalPort port(false);
     char dir[] = "/tmp/keel-wait-XXXXXX";
     REQUIRE(::mkdtemp(dir) != nullptr);
     const std::string file = std::string(dir) + "/ready";
-    const WaitPlan plan = plan_for({port.target(), "file://" + file}, "10s");
+    const WaitPlan plan = plan_for({port.host_port(), "file://" + file}, "10s");
     std::thread late([&port, &file] {
         std::this_thread::sleep_for(milliseconds(300));
         port.listen();
@@ -194,8 +171,8 @@ TEST_CASE("a port that opens late, a file that appears late: both waited for at 
 }
 
 TEST_CASE("a target that never comes up: the deadline is kept and the result is a timeout") {
-    const LatePort never;  // bound, never listening: refused
-    const WaitPlan plan = plan_for({never.target()}, "700ms");
+    const LocalPort never(false);  // bound, never listening: refused
+    const WaitPlan plan = plan_for({never.host_port()}, "700ms");
     const auto start = Clock::now();
     const int result = keel::health::wait_for_targets(plan, -1);
     const double took = seconds_since(start);
@@ -205,8 +182,8 @@ TEST_CASE("a target that never comes up: the deadline is kept and the result is 
 }
 
 TEST_CASE("no deadline (0): waits past what a default deadline would allow for a short plan") {
-    const LatePort port;
-    const WaitPlan plan = plan_for({port.target()}, "0");
+    const LocalPort port(false);
+    const WaitPlan plan = plan_for({port.host_port()}, "0");
     CHECK_FALSE(plan.deadline.has_value());
     std::thread late([&port] {
         std::this_thread::sleep_for(milliseconds(400));
@@ -217,8 +194,8 @@ TEST_CASE("no deadline (0): waits past what a default deadline would allow for a
 }
 
 TEST_CASE("a signal on the stop descriptor ends the wait at once with 128+N") {
-    const LatePort never;
-    const WaitPlan plan = plan_for({never.target()}, "0");  // would wait for ever
+    const LocalPort never(false);
+    const WaitPlan plan = plan_for({never.host_port()}, "0");  // would wait for ever
     const sigset_t usr1 = keel::sys::make_signal_set({SIGUSR1});
     sigset_t previous;
     REQUIRE(::pthread_sigmask(SIG_BLOCK, &usr1, &previous) == 0);
