@@ -10,7 +10,8 @@ set(health_unit_test_sources
   unit/health_status_range_test.cpp
   unit/health_url_test.cpp
   unit/health_async_probe_test.cpp
-  unit/health_wait_test.cpp)
+  unit/health_wait_test.cpp
+  unit/health_grpc_message_test.cpp)
 if(KEEL_TLS)
   list(APPEND health_unit_test_sources unit/health_ca_index_test.cpp)
   target_link_libraries(keel_unit_tests PRIVATE keel::openssl)  # the CA index test builds certificates
