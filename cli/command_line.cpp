@@ -156,7 +156,7 @@ CommandLine::CommandLine()
     wait_targets_ = wait_->add_option("TARGET", wait.targets, "HOST:PORT or a URL; several, or a comma list")
                         ->delimiter(',')
                         ->check(CLI::Validator(
-                            [](std::string& text) { return health::check_wait_target(text); }, "TARGET"));
+                            [](std::string& text) { return check_with<health::parse_wait_target>(text); }, "TARGET"));
     wait_->footer(wait_footer);
     sleep_->add_option("DURATION", sleep_time, "Seconds (5, 0.5), a duration (500ms, 1m30s) or infinity")
         ->required()

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "common/duration.hpp"
+#include "healthcheck/status_range.hpp"
 #include "healthcheck/wait_plan.hpp"
 #include "init/identity/identity.hpp"
 #include "init/lifecycle/file_env.hpp"
@@ -12,13 +13,6 @@
 
 namespace keel::cli {
 namespace {
-
-// Adapts a pure parser returning Result<T> to a CheckValue.
-template <auto Parse>
-std::string check_with(std::string_view value) {
-    auto parsed = Parse(value);
-    return parsed ? std::string() : parsed.error();
-}
 
 using Supervisor = OptionSpec<SupervisorArgs>;
 using Global = OptionSpec<GlobalOptions>;
@@ -50,17 +44,17 @@ constexpr std::array supervisor_specs{
     Supervisor{"", "wait",
                "Before PROGRAM starts, wait until TARGET is up: HOST:PORT, tcp://, http(s)://, unix:// or file:///PATH; "
                "repeatable, comma list (a comma in a URL is %2C)",
-               &SupervisorArgs::wait, health::check_wait_target, "TARGET", {}, false},
+               &SupervisorArgs::wait, check_with<health::parse_wait_target>, "TARGET", {}, false},
     Supervisor{"", "wait-timeout", "--wait: give up (exit 1, PROGRAM not started) after this long; 0: never",
-               &SupervisorArgs::wait_timeout, health::check_wait_timeout, "DURATION", {}, true},
+               &SupervisorArgs::wait_timeout, check_with<health::parse_wait_timeout>, "DURATION", {}, true},
     Supervisor{"", "wait-interval", "--wait: first retry delay, doubled after each try up to 2s (500ms while the target refuses)",
-               &SupervisorArgs::wait_interval, health::check_wait_interval, "DURATION", {}, true},
+               &SupervisorArgs::wait_interval, check_with<health::parse_wait_interval>, "DURATION", {}, true},
     Supervisor{"", "wait-ca-file", "--wait: https targets trust these PEM certificates instead of the system bundle",
                &SupervisorArgs::wait_ca_file, health::check_ca_file, "PATH", {}, false},
     Supervisor{"", "wait-insecure", "--wait: https targets are not checked against any certificate",
                &SupervisorArgs::wait_insecure, nullptr, "", {}, false},
     Supervisor{"", "wait-expect-status", "--wait: http(s) status codes that count as up: 200, 200-299, 200,204",
-               &SupervisorArgs::wait_expect_status, health::check_expect_status, "RANGE", {}, true},
+               &SupervisorArgs::wait_expect_status, check_with<health::parse_status_ranges>, "RANGE", {}, true},
 };
 
 constexpr std::array<std::string_view, 4> log_levels{"error", "warn", "info", "debug"};
@@ -77,15 +71,15 @@ using Wait = OptionSpec<health::WaitArgs>;
 // checks, defaults and (bound with the KEEL_WAIT_ prefix) variables.
 constexpr std::array wait_specs{
     Wait{"", "timeout", "Give up (exit 1) after this long; 0: never", &health::WaitArgs::timeout,
-         health::check_wait_timeout, "DURATION", {}, true},
+         check_with<health::parse_wait_timeout>, "DURATION", {}, true},
     Wait{"", "interval", "First retry delay, doubled after each try up to 2s (500ms while the target refuses)", &health::WaitArgs::interval,
-         health::check_wait_interval, "DURATION", {}, true},
+         check_with<health::parse_wait_interval>, "DURATION", {}, true},
     Wait{"", "ca-file", "https targets trust these PEM certificates instead of the system bundle",
          &health::WaitArgs::ca_file, health::check_ca_file, "PATH", {}, false},
     Wait{"", "insecure", "https targets are not checked against any certificate", &health::WaitArgs::insecure,
          nullptr, "", {}, false},
     Wait{"", "expect-status", "http(s) status codes that count as up: 200, 200-299, 200,204",
-         &health::WaitArgs::expect_status, health::check_expect_status, "RANGE", {}, true},
+         &health::WaitArgs::expect_status, check_with<health::parse_status_ranges>, "RANGE", {}, true},
 };
 
 }  // namespace

@@ -70,6 +70,14 @@ std::span<const OptionSpec<GlobalOptions>> global_option_specs();
 // `keel wait`'s options (its TARGET operands are registered beside them, cli/command_line.cpp).
 std::span<const OptionSpec<health::WaitArgs>> wait_option_specs();
 
+// Adapts a pure parser returning Result<T> to a CheckValue (option tables, and the operands that
+// CLI11 checks the same way: keel wait's TARGET).
+template <auto Parse>
+std::string check_with(std::string_view value) {
+    auto parsed = Parse(value);
+    return parsed ? std::string() : parsed.error();
+}
+
 // --success-exit's values: 0..255, decimal digits only.
 std::string check_exit_code(std::string_view value);
 

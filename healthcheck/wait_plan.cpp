@@ -2,8 +2,7 @@
 
 #include <algorithm>
 
-#include "healthcheck/probe_args.hpp"
-#include "healthcheck/status_range.hpp"
+#include "healthcheck/url.hpp"
 
 namespace keel::health {
 namespace {
@@ -77,15 +76,16 @@ Result<Duration> parse_wait_interval(std::string_view text) {
     return parsed;
 }
 
-Result<WaitTarget> parse_wait_target(std::string_view text) {
+Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs& options) {
     if (text.empty()) return fail("empty target: give HOST:PORT or a URL");
     if (text.starts_with("file://")) return file_target(text);
     const bool bare = text.find("://") == std::string_view::npos;
-    HealthcheckArgs args;
+    HealthcheckArgs args = options;
     args.url = bare ? "tcp://" + std::string(text) : std::string(text);
     auto config = make_probe_config(args, [](std::string_view, const std::string&) { return std::string(); });
     if (!config) {
-        if (bare) {
+        // A bare word that is not HOST:PORT says so; an option's error is the option's.
+        if (bare && !parse_probe_url(args.url)) {
             return fail("invalid target '" + std::string(text) +
                         "': give HOST:PORT or a URL (http://, https://, tcp://, unix://, file://)");
         }
@@ -97,25 +97,7 @@ Result<WaitTarget> parse_wait_target(std::string_view text) {
     return target;
 }
 
-std::string check_wait_target(std::string_view text) {
-    auto parsed = parse_wait_target(text);
-    return parsed ? std::string() : parsed.error();
-}
-
-std::string check_wait_timeout(std::string_view text) {
-    auto parsed = parse_wait_timeout(text);
-    return parsed ? std::string() : parsed.error();
-}
-
-std::string check_wait_interval(std::string_view text) {
-    auto parsed = parse_wait_interval(text);
-    return parsed ? std::string() : parsed.error();
-}
-
-std::string check_expect_status(std::string_view text) {
-    auto parsed = parse_status_ranges(text);
-    return parsed ? std::string() : parsed.error();
-}
+Result<WaitTarget> parse_wait_target(std::string_view text) { return make_wait_target(text, HealthcheckArgs{}); }
 
 std::string check_ca_file(std::string_view text) { return text.empty() ? "needs a path" : ""; }
 
@@ -127,26 +109,16 @@ Result<WaitPlan> make_wait_plan(const WaitArgs& args) {
     auto interval = parse_wait_interval(args.interval);
     if (!interval) return fail("interval '" + args.interval + "': " + interval.error());
     plan.backoff.interval = interval.value();
+    // The probe's own options, as `keel healthcheck` would take them; the time of each try is
+    // set per try (attempt_time).
+    HealthcheckArgs probe_options;
+    probe_options.expect_status = args.expect_status;
+    probe_options.insecure = args.insecure ? "true" : "";
+    if (!args.ca_file.empty()) probe_options.ca_file = args.ca_file;
     for (const std::string& text : args.targets) {
-        // The probe's own options, as `keel healthcheck` would take them; the time of each try is
-        // set per try (attempt_time).
-        HealthcheckArgs probe_args;
-        const bool bare = !text.starts_with("file://") && text.find("://") == std::string::npos;
-        probe_args.url = bare ? "tcp://" + text : text;
-        probe_args.expect_status = args.expect_status;
-        probe_args.insecure = args.insecure ? "true" : "";
-        if (!args.ca_file.empty()) probe_args.ca_file = args.ca_file;
-        auto target = parse_wait_target(text);
+        auto target = make_wait_target(text, probe_options);
         if (!target) return fail(target.error());
-        if (!target.value().file) {
-            auto config = make_probe_config(probe_args, [](std::string_view, const std::string&) { return std::string(); });
-            if (!config) return fail(text + ": " + config.error());
-            WaitTarget configured = std::move(target).value();
-            configured.probe = std::move(config).value();
-            plan.targets.push_back(std::move(configured));
-        } else {
-            plan.targets.push_back(std::move(target).value());
-        }
+        plan.targets.push_back(std::move(target).value());
     }
     return plan;
 }

@@ -9,6 +9,7 @@
 
 #include "common/duration.hpp"
 #include "common/result.hpp"
+#include "healthcheck/probe_args.hpp"
 #include "healthcheck/probe_config.hpp"
 
 namespace keel::health {
@@ -67,14 +68,12 @@ Result<std::optional<Duration>> parse_wait_timeout(std::string_view text);
 Result<Duration> parse_wait_interval(std::string_view text);
 // http://, https://, tcp://, unix:// (anything `keel healthcheck` accepts), file:///PATH, or a bare
 // HOST:PORT (tcp, the wait-for-it habit). A comma, which separates targets, is written %2C; in a
-// file:// path every %XX is decoded.
+// file:// path every %XX is decoded. A probe target gets `options` (expect-status, insecure,
+// ca-file) as `keel healthcheck` would; parse_wait_target checks the text with the defaults.
+Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs& options);
 Result<WaitTarget> parse_wait_target(std::string_view text);
 
-// The checks CLI11 and the direct parser run on each value ("" = valid).
-std::string check_wait_target(std::string_view text);
-std::string check_wait_timeout(std::string_view text);
-std::string check_wait_interval(std::string_view text);
-std::string check_expect_status(std::string_view text);
+// --ca-file's check (CLI11 and the direct parser): "" when valid.
 std::string check_ca_file(std::string_view text);
 
 // Validated args -> plan; the error names the value that failed.
