@@ -47,7 +47,8 @@ constexpr const char* sleep_footer = R"(Exit codes:
   2        bad command line)";
 
 constexpr const char* wait_footer = R"(TARGET: HOST:PORT (tcp), tcp://HOST:PORT, http://..., https://..., unix:///PATH (GET /health
-over the socket, as keel healthcheck sends) or file:///PATH (up once PATH exists).
+over the socket, as keel healthcheck sends), grpc://HOST:PORT[/SERVICE], grpcs://...,
+grpc+unix:///PATH[?service=NAME] (up once SERVING) or file:///PATH (up once PATH exists).
 Every target is tried at once, each again after --interval, doubling up to 2s (up to 500ms
 while it refuses: nothing listens yet); one try takes at most 2s. Targets also come from
 KEEL_WAIT (comma list; a comma in a URL is %2C).
@@ -113,10 +114,14 @@ std::string version_report_json() {
     if (const std::string openssl = health::tls_library_number(); !openssl.empty()) {
         libraries += ", \"openssl\": " + json_string(openssl);
     }
+    if (const std::string grpc = health::grpc_library_version(); grpc != "off") {
+        libraries += ", \"nghttp2\": " + json_string(grpc.substr(grpc.find(' ') + 1));
+    }
     return std::string("{\"version\": ") + json_string(build_info::version) +
            ", \"commit\": " + json_string(build_info::commit()) + ", \"target\": " + json_string(build_info::target) +
            ", \"build\": " + json_string(build_info::build_type) +
-           ", \"tls\": " + json_string(health::tls_library_version()) + ", \"libraries\": {" + libraries + "}}";
+           ", \"tls\": " + json_string(health::tls_library_version()) +
+           ", \"grpc\": " + json_string(health::grpc_library_version()) + ", \"libraries\": {" + libraries + "}}";
 }
 
 std::string version_report() {
@@ -128,6 +133,8 @@ std::string version_report() {
     report += build_info::build_type;
     report += "\nTLS: ";
     report += health::tls_library_version();
+    report += "\ngRPC: ";
+    report += health::grpc_library_version();
     return report;
 }
 

@@ -32,21 +32,22 @@ void add_healthcheck_options(CLI::App& sub, health::HealthcheckArgs& args) {
             if (word != "--") args.unexpected.push_back(std::move(word));  // "-- URL" is fine
         }
     });
-    sub.add_option("URL", args.url, std::string("http://, https://, tcp://HOST:PORT or unix:///PATH [") + health::default_probe_url + "]");
+    sub.add_option("URL", args.url, std::string("http://, https://, tcp://HOST:PORT, unix:///PATH, grpc://HOST:PORT[/SERVICE], grpcs://HOST:PORT[/SERVICE] "
+                               "or grpc+unix:///PATH[?service=NAME] (gRPC: healthy only on SERVING) [") + health::default_probe_url + "]");
     add_value(sub, "--timeout", args.timeout, "DURATION",
               "Deadline for the whole probe: resolve, connect, TLS, request and response", args.timeout);
     add_value(sub, "--expect-status", args.expect_status, "RANGE", "Healthy status codes: 200, 200-299, 200,204",
               args.expect_status);
     add_value(sub, "--expect-body", args.expect_body, "TEXT", "The body (at most 1 MiB is read) must contain TEXT");
-    sub.add_option("--header", args.headers, "Extra request header 'Name: value' (repeatable)")
+    sub.add_option("--header", args.headers, "Extra request header 'Name: value', or gRPC metadata (repeatable)")
         ->type_name("'NAME: VALUE'")
         ->expected(0, 1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     add_value(sub, "--method", args.method, "METHOD", "GET or HEAD", args.method);
-    sub.add_flag("--insecure", args.insecure, "https: do not verify the certificate")
+    sub.add_flag("--insecure", args.insecure, "https, grpcs: do not verify the certificate")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-    add_value(sub, "--ca-file", args.ca_file, "PATH", "https: trust these PEM certificates instead of the system bundle");
+    add_value(sub, "--ca-file", args.ca_file, "PATH", "https, grpcs: trust these PEM certificates instead of the system bundle");
     add_value(sub, "--path", args.path, "PATH", "unix:// URLs: the request path", health::default_socket_request_path);
 }
 

@@ -15,6 +15,14 @@ constexpr bool is_ascii_hex_digit(char c) {
     return is_ascii_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+// 0-15 for a hex digit, -1 for anything else.
+constexpr int ascii_hex_value(char c) {
+    if (is_ascii_digit(c)) return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 constexpr bool equals_ignoring_ascii_case(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
@@ -37,6 +45,15 @@ inline std::string ascii_uppercase(std::string_view text) {
 
 // "Connection refused" -> "connection refused", so a system message reads as part of one
 // sentence; "TLS ..." and other acronyms stay as they are.
+// A peer's text made safe for the one output line: bytes outside printable ASCII become '?'.
+inline std::string printable(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    }
+    return out;
+}
+
 inline std::string lowercase_first(std::string text) {
     if (text.size() > 1 && text[0] >= 'A' && text[0] <= 'Z' && !(text[1] >= 'A' && text[1] <= 'Z')) {
         text[0] = ascii_lower(text[0]);

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "common/text.hpp"
+
 namespace keel::health {
 namespace {
 
@@ -27,13 +29,6 @@ Result<std::uint64_t> read_varint(std::string_view data, std::size_t& pos) {
         if ((byte & 0x80) == 0) return value;
     }
     return fail("varint longer than 10 bytes");
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
 }
 
 }  // namespace
@@ -134,8 +129,8 @@ std::string decode_grpc_message(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '%' && i + 2 < text.size()) {
-            const int high = hex_digit(text[i + 1]);
-            const int low = hex_digit(text[i + 2]);
+            const int high = ascii_hex_value(text[i + 1]);
+            const int low = ascii_hex_value(text[i + 2]);
             if (high >= 0 && low >= 0) {
                 out += static_cast<char>(high * 16 + low);
                 i += 2;

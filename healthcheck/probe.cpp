@@ -18,6 +18,13 @@
 #include "healthcheck/resolve.hpp"
 #include "healthcheck/response.hpp"
 
+#if KEEL_GRPC
+#include <array>
+
+#include "healthcheck/grpc_call.hpp"
+#include "healthcheck/grpc_message.hpp"
+#endif
+
 #if KEEL_TLS
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -75,9 +82,9 @@ public:
 
 private:
     void start() {
-        if (config_.url.scheme == Scheme::unix_socket) return connect_unix();
+        if (is_unix(config_.url.scheme)) return connect_unix();
 #if KEEL_TLS
-        if (config_.url.scheme == Scheme::https && !start_tls()) return;
+        if ((config_.url.scheme == Scheme::https || config_.url.scheme == Scheme::grpcs) && !start_tls()) return;
 #endif
         resolve();
     }
@@ -132,7 +139,16 @@ private:
 #if KEEL_TLS
         if (tls_) return handshake();
 #endif
-        send_request(socket_);
+        exchange(socket_);
+    }
+
+    // The request and response: HTTP/1.1 through Beast, or a gRPC call over HTTP/2.
+    template <class Stream>
+    void exchange(Stream& stream) {
+#if KEEL_GRPC
+        if (is_grpc(config_.url.scheme)) return start_grpc(stream);
+#endif
+        send_request(stream);
     }
 
     void connect_unix() {
@@ -145,7 +161,7 @@ private:
                 const bool refused = ec == asio::error::connection_refused || ec == boost::system::errc::no_such_file_or_directory;
                 return finish(false, "connect to " + path + ": " + describe(ec), refused);
             }
-            send_request(socket_);
+            exchange(socket_);
         });
     }
 
@@ -180,7 +196,10 @@ private:
                 const std::string why = explain_tls_failure(tls_->native_handle(), ec);
                 return finish(false, "TLS handshake with " + host_port(config_.url) + ": " + (why.empty() ? describe(ec) : why));
             }
-            send_request(*tls_);
+            if (is_grpc(config_.url.scheme)) {
+                if (auto alpn = check_alpn_h2(tls_->native_handle()); !alpn) return finish(false, alpn.error());
+            }
+            exchange(*tls_);
         });
     }
 
@@ -221,6 +240,59 @@ private:
             read_body(stream);
         });
     }
+
+#if KEEL_GRPC
+    template <class Stream>
+    void start_grpc(Stream& stream) {
+        const auto left = std::chrono::duration_cast<Duration>(deadline_.expiry() - Clock::now());
+        GrpcRequest request{config_.url.scheme == Scheme::grpcs ? "https" : "http", grpc_authority(config_.url),
+                            config_.url.service, encode_grpc_timeout(std::max(left, Duration(1))), config_.metadata};
+        grpc_ = std::make_unique<GrpcCall>(request);
+        grpc_send(stream);
+    }
+
+    // Whatever nghttp2 has to send, then read; each read is fed to it, and so on until the call
+    // is done. The reply is a few hundred bytes, so one direction at a time cannot stall.
+    template <class Stream>
+    void grpc_send(Stream& stream) {
+        phase_ = grpc_->phase();
+        grpc_output_ = grpc_->take_output();
+        if (grpc_->done()) return grpc_judge();
+        if (grpc_output_.empty()) return grpc_receive(stream);
+        asio::async_write(stream, asio::buffer(grpc_output_), [this, &stream](const error_code& ec, std::size_t) {
+            if (outcome_) return;
+            if (ec) {
+                grpc_->connection_closed("send to " + host_port(config_.url) + ": " + describe(ec));
+                return grpc_judge();
+            }
+            grpc_receive(stream);
+        });
+    }
+
+    template <class Stream>
+    void grpc_receive(Stream& stream) {
+        stream.async_read_some(asio::buffer(grpc_input_), [this, &stream](const error_code& ec, std::size_t size) {
+            if (outcome_) return;
+            if (ec) {
+                const bool closed = ec == asio::error::eof
+#if KEEL_TLS
+                                    || ec == asio::ssl::error::stream_truncated
+#endif
+                    ;
+                grpc_->connection_closed(closed ? "the server closed the connection"
+                                                : "read from " + host_port(config_.url) + ": " + describe(ec));
+                return grpc_judge();
+            }
+            grpc_->receive(std::string_view(grpc_input_.data(), size));
+            grpc_send(stream);
+        });
+    }
+
+    void grpc_judge() {
+        const GrpcVerdict verdict = grpc_->verdict();
+        finish(verdict.healthy, verdict.summary);
+    }
+#endif
 
     void judge() {
         const Verdict verdict = judge_response(parser_.get(), config_.expect);
@@ -284,6 +356,11 @@ private:
     bool unanswered_ = true;    // every address refused or could not be reached
     ResponseParser parser_;
     boost::beast::flat_buffer buffer_{4 * std::size_t{response_header_limit}};
+#if KEEL_GRPC
+    std::unique_ptr<GrpcCall> grpc_;
+    std::string grpc_output_;
+    std::array<char, std::size_t{16} * 1024> grpc_input_{};
+#endif
     std::string phase_ = "while starting";
     Clock::time_point started_;
     std::optional<ProbeOutcome> outcome_;

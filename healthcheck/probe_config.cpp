@@ -85,6 +85,27 @@ Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_
     return true;
 }
 
+// gRPC: the call is fixed (POST /grpc.health.v1.Health/Check, the service in the URL), so the
+// HTTP options that would change it are refused rather than ignored; --header fields become
+// metadata, except those the protocol itself sets.
+Result<bool> add_grpc_parts(const HealthcheckArgs& args, const OriginOf& origin_of, ProbeConfig& config) {
+    const char* const http_only = "is for HTTP probes: a gRPC probe calls grpc.health.v1.Health/Check";
+    if (ascii_uppercase(args.method) != "GET") return fail(std::string("--method ") + http_only);
+    if (args.expect_status != "200-399") return fail(std::string("--expect-status ") + http_only + " and is healthy only on SERVING");
+    if (args.expect_body) return fail(std::string("--expect-body ") + http_only + " and is healthy only on SERVING");
+    if (args.path) return fail(std::string("--path ") + http_only + "; the service goes in the URL: grpc+unix:///PATH?service=NAME");
+    for (const auto& header : args.headers) {
+        auto field = checked("--header", header, origin_of, parse_header_option);
+        if (!field) return fail(field.error());
+        const std::string name = ascii_lowercase(field.value().name);
+        if (name == "host" || name == "te" || name == "content-type" || name.starts_with("grpc-")) {
+            return fail("--header: " + name + " is set by the gRPC protocol itself");
+        }
+        config.metadata.push_back(std::move(field).value());
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<bool> parse_flag_text(std::string_view text) {
@@ -106,6 +127,8 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
     if (!url) return fail(url.error() + origin_of("URL", url_text));
     config.url = std::move(url).value();
     if (!KEEL_TLS && config.url.scheme == Scheme::https) return fail("https is not available: keel was built without TLS");
+    if (!KEEL_GRPC && is_grpc(config.url.scheme)) return fail("built without gRPC");
+    if (!KEEL_TLS && config.url.scheme == Scheme::grpcs) return fail("grpcs is not available: keel was built without TLS");
     auto timeout = checked("--timeout", args.timeout, origin_of, parse_timeout);
     if (!timeout) return fail(timeout.error());
     config.timeout = timeout.value();
@@ -117,7 +140,9 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
         if (!ca_file) return fail(ca_file.error());
         config.ca_file = ca_file.value();
     }
-    if (config.url.scheme != Scheme::tcp) {
+    if (is_grpc(config.url.scheme)) {
+        if (auto grpc = add_grpc_parts(args, origin_of, config); !grpc) return fail(grpc.error());
+    } else if (config.url.scheme != Scheme::tcp) {
         if (auto http = add_http_parts(args, origin_of, config); !http) return fail(http.error());
     }
     return config;

@@ -5,11 +5,13 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/duration.hpp"
 #include "common/result.hpp"
 #include "healthcheck/probe_args.hpp"
 #include "healthcheck/expectations.hpp"
+#include "healthcheck/header_option.hpp"
 #include "healthcheck/url.hpp"
 
 namespace keel::health {
@@ -22,6 +24,7 @@ struct ProbeConfig {
     Expectations expect;
     bool insecure = false;
     std::string ca_file;  // --ca-file; empty: the bundle find_ca_location() finds
+    std::vector<HeaderField> metadata;  // gRPC: --header fields sent as metadata
 };
 
 // Where a rejected value came from, appended to the message: " (from KEEL_HEALTHCHECK_TIMEOUT)"

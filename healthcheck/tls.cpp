@@ -10,6 +10,7 @@
 
 #include "common/sys/io.hpp"
 #include "common/sys/read_file.hpp"
+#include "common/text.hpp"
 #include "common/x509/ca_bundle.hpp"
 #include "common/x509/ca_directory.hpp"
 
@@ -18,6 +19,8 @@ namespace {
 
 constexpr std::size_t max_added_issuers = 16;
 constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
+// gRPC over TLS is HTTP/2, chosen by ALPN (RFC 7301).
+constexpr unsigned char alpn_h2[] = {2, 'h', '2'};
 
 std::string no_ca_message() {
     return "no CA certificates found (looked at " + x509::ca_search_places() +
@@ -179,7 +182,19 @@ Result<bool> TlsClient::prepare_session(SSL* ssl, const ProbeUrl& url) const {
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
         if (SSL_set1_host(ssl, url.host.c_str()) != 1) return fail("cannot set the expected host " + url.host);
     }
+    // SSL_set_alpn_protos returns 0 on success.
+    if (is_grpc(url.scheme) && SSL_set_alpn_protos(ssl, alpn_h2, sizeof alpn_h2) != 0) return fail("cannot offer ALPN h2");
     return true;
+}
+
+Result<bool> check_alpn_h2(SSL* ssl) {
+    const unsigned char* selected = nullptr;
+    unsigned int size = 0;
+    SSL_get0_alpn_selected(ssl, &selected, &size);
+    // No ALPN answer: the server did not look at it; HTTP/2 with prior knowledge may still work.
+    if (size == 0 || std::string_view(reinterpret_cast<const char*>(selected), size) == "h2") return true;
+    return fail("the server chose ALPN protocol '" + printable(std::string_view(reinterpret_cast<const char*>(selected), size)) +
+                "', not h2: not a gRPC server");
 }
 
 std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec) {

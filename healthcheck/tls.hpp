@@ -63,4 +63,7 @@ private:
 // expired", "the server offers only TLS older than 1.2 ...", "not a TLS server ...".
 std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec);
 
+// After the handshake of a grpcs:// probe: the server chose h2 or no ALPN protocol at all.
+Result<bool> check_alpn_h2(SSL* ssl);
+
 }  // namespace keel::health

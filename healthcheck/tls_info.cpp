@@ -3,6 +3,9 @@
 #if KEEL_TLS
 #include <openssl/crypto.h>
 #endif
+#if KEEL_GRPC
+#include <nghttp2/nghttp2.h>
+#endif
 
 namespace keel::health {
 
@@ -20,6 +23,14 @@ std::string tls_library_number() {
            std::to_string(OPENSSL_version_patch());
 #else
     return "";
+#endif
+}
+
+std::string grpc_library_version() {
+#if KEEL_GRPC
+    return std::string("nghttp2 ") + nghttp2_version(0)->version_str;
+#else
+    return "off";
 #endif
 }
 

@@ -18,8 +18,11 @@ struct SchemeInfo {
     Scheme scheme;
     std::uint16_t default_port;
 };
-constexpr SchemeInfo schemes[] = {
-    {"http", Scheme::http, 80}, {"https", Scheme::https, 443}, {"tcp", Scheme::tcp, 0}, {"unix", Scheme::unix_socket, 0}};
+constexpr SchemeInfo schemes[] = {{"http", Scheme::http, 80},        {"https", Scheme::https, 443},
+                                   {"tcp", Scheme::tcp, 0},           {"unix", Scheme::unix_socket, 0},
+                                   {"grpc", Scheme::grpc, 0},         {"grpcs", Scheme::grpcs, 0},
+                                   {"grpc+unix", Scheme::grpc_unix, 0}};
+constexpr std::size_t max_service_length = 1024;
 
 bool is_name_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
@@ -80,15 +83,52 @@ std::string parse_authority(std::string_view authority, ProbeUrl& url) {
 
 // unix:///run/app.sock: everything after "unix://" is the socket's absolute path.
 std::string parse_unix(std::string_view rest, ProbeUrl& url) {
-    if (rest.empty() || rest.front() != '/') return "unix:// needs an absolute path: unix:///run/app.sock";
+    if (rest.empty() || rest.front() != '/') {
+        const std::string name(scheme_name(url.scheme));
+        return name + ":// needs an absolute path: " + name + ":///run/app.sock";
+    }
     if (rest.size() >= sizeof(sockaddr_un{}.sun_path)) return "socket path longer than 107 bytes";
     url.socket_path = std::string(rest);
     url.target = "/";
     return "";
 }
 
+// A service name as it travels in the request's protobuf: %XX decoded; control characters and
+// NUL refused (they would reach the one output line).
+std::string parse_service(std::string_view text, ProbeUrl& url) {
+    std::string decoded;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '%') {
+            decoded += text[i];
+            continue;
+        }
+        if (i + 2 >= text.size()) return "incomplete %-escape in the service name";
+        const int high = ascii_hex_value(text[i + 1]), low = ascii_hex_value(text[i + 2]);
+        if (high < 0 || low < 0) return "invalid %-escape in the service name";
+        decoded += static_cast<char>(high * 16 + low);
+        i += 2;
+    }
+    if (decoded.size() > max_service_length) return "service name longer than 1024 bytes";
+    if (has_space_or_control(decoded)) return "the service name contains a space or control character";
+    url.service = std::move(decoded);
+    return "";
+}
+
+// grpc+unix:///run/app.sock?service=billing
+std::string parse_grpc_unix(std::string_view rest, ProbeUrl& url) {
+    const std::size_t query = rest.find('?');
+    if (std::string error = parse_unix(rest.substr(0, query), url); !error.empty()) return error;
+    if (query == std::string_view::npos) return "";
+    const std::string_view parameter = rest.substr(query + 1);
+    if (!parameter.starts_with("service=") || parameter.find('&') != std::string_view::npos) {
+        return "grpc+unix:// takes one query parameter, ?service=NAME";
+    }
+    return parse_service(parameter.substr(8), url);
+}
+
 std::string parse_after_scheme(std::string_view rest, ProbeUrl& url) {
     if (url.scheme == Scheme::unix_socket) return parse_unix(rest, url);
+    if (url.scheme == Scheme::grpc_unix) return parse_grpc_unix(rest, url);
     rest = rest.substr(0, rest.find('#'));  // a fragment is never sent
     const std::size_t authority_end = rest.find_first_of("/?");
     const std::string_view authority = rest.substr(0, authority_end);
@@ -97,6 +137,15 @@ std::string parse_after_scheme(std::string_view rest, ProbeUrl& url) {
     if (url.scheme == Scheme::tcp) {
         if (url.default_port) return "tcp:// needs a port: tcp://127.0.0.1:5432";
         if (!target.empty() && target != "/") return "tcp:// takes no path or query";
+    }
+    if (is_grpc(url.scheme)) {
+        // gRPC has no default port (the well-known ones differ per service).
+        if (url.default_port) return std::string(scheme_name(url.scheme)) + ":// needs a port: " + std::string(scheme_name(url.scheme)) + "://127.0.0.1:50051";
+        if (target.find('?') != std::string_view::npos) return "a gRPC URL takes no query: the service is the path, grpc://HOST:PORT/SERVICE";
+        const std::string_view service = target.empty() ? target : target.substr(1);
+        if (service.find('/') != std::string_view::npos) return "a gRPC service name has no '/': grpc://HOST:PORT/SERVICE";
+        url.target = "/grpc.health.v1.Health/Check";
+        return parse_service(service, url);
     }
     url.target = target.empty() ? "/" : target.front() == '?' ? "/" + std::string(target) : std::string(target);
     return "";
@@ -110,20 +159,24 @@ Result<ProbeUrl> parse_probe_url(std::string_view text) {
     // Not quoted: a control character would break the request line and the one output line.
     if (has_space_or_control(text)) return fail("invalid URL: contains a space or control character");
     const std::size_t separator = text.find("://");
-    if (separator == std::string_view::npos) return bad("expected http://, https://, tcp:// or unix://");
+    if (separator == std::string_view::npos) return bad("expected http://, https://, tcp://, unix://, grpc://, grpcs:// or grpc+unix://");
     const std::string scheme = ascii_lowercase(text.substr(0, separator));
     ProbeUrl url;
     const SchemeInfo* info = nullptr;
     for (const auto& candidate : schemes) {
         if (candidate.name == scheme) info = &candidate;
     }
-    if (info == nullptr) return bad("scheme must be http, https, tcp or unix");
+    if (info == nullptr) return bad("scheme must be http, https, tcp, unix, grpc, grpcs or grpc+unix");
     url.scheme = info->scheme;
     url.port = info->default_port;
     url.default_port = true;
     if (std::string error = parse_after_scheme(text.substr(separator + 3), url); !error.empty()) return bad(error);
     return url;
 }
+
+bool is_grpc(Scheme scheme) { return scheme == Scheme::grpc || scheme == Scheme::grpcs || scheme == Scheme::grpc_unix; }
+
+bool is_unix(Scheme scheme) { return scheme == Scheme::unix_socket || scheme == Scheme::grpc_unix; }
 
 std::string_view scheme_name(Scheme scheme) {
     for (const auto& candidate : schemes) {
@@ -133,15 +186,17 @@ std::string_view scheme_name(Scheme scheme) {
 }
 
 std::string host_port(const ProbeUrl& url) {
-    if (url.scheme == Scheme::unix_socket) return url.socket_path;
+    if (is_unix(url.scheme)) return url.socket_path;
     const std::string host = url.host_kind == HostKind::ipv6 ? "[" + url.host + "]" : url.host;
     return host + ":" + std::to_string(url.port);
 }
 
 std::string host_header(const ProbeUrl& url) {
-    if (url.scheme == Scheme::unix_socket) return "localhost";
+    if (is_unix(url.scheme)) return "localhost";
     if (!url.default_port) return host_port(url);
     return url.host_kind == HostKind::ipv6 ? "[" + url.host + "]" : url.host;
 }
+
+std::string grpc_authority(const ProbeUrl& url) { return is_unix(url.scheme) ? "localhost" : host_port(url); }
 
 }  // namespace keel::health

@@ -1,5 +1,6 @@
 #pragma once
-// The probe's URL: http://, https://, tcp://HOST:PORT or unix:///PATH. Pure: text in, parts out.
+// The probe's URL: http://, https://, tcp://HOST:PORT, unix:///PATH, grpc://HOST:PORT[/SERVICE],
+// grpcs://HOST:PORT[/SERVICE] or grpc+unix:///PATH[?service=NAME]. Pure: text in, parts out.
 
 #include <cstdint>
 #include <string>
@@ -9,7 +10,7 @@
 
 namespace keel::health {
 
-enum class Scheme { http, https, tcp, unix_socket };
+enum class Scheme { http, https, tcp, unix_socket, grpc, grpcs, grpc_unix };
 
 enum class HostKind { name, ipv4, ipv6 };
 
@@ -20,13 +21,20 @@ struct ProbeUrl {
     std::uint16_t port = 0;   // the scheme's default when the URL names none (tcp:// must name one)
     bool default_port = false;
     std::string target;       // request-target for http(s): path and query, "/" at least
-    std::string socket_path;  // unix:// only
+    std::string socket_path;  // unix:// and grpc+unix:// only
+    std::string service;      // gRPC only: the service whose health is asked; "" for the server's
 };
+
+// grpc://, grpcs:// or grpc+unix://.
+bool is_grpc(Scheme scheme);
+
+// unix:// or grpc+unix://: no host, a socket path.
+bool is_unix(Scheme scheme);
 
 // Errors say what is wrong and quote the input: "invalid URL 'ftp://x': scheme must be ...".
 Result<ProbeUrl> parse_probe_url(std::string_view text);
 
-// "http", "https", "tcp", "unix".
+// "http", "https", "tcp", "unix", "grpc", "grpcs", "grpc+unix".
 std::string_view scheme_name(Scheme scheme);
 
 // "127.0.0.1:8080", "[::1]:8080", "example.com:443": how messages name the peer.
@@ -35,5 +43,8 @@ std::string host_port(const ProbeUrl& url);
 // The Host header: like host_port, but without a default port (RFC 9110 7.2); "localhost" for
 // unix sockets, which have no authority.
 std::string host_header(const ProbeUrl& url);
+
+// gRPC's :authority: HOST:PORT as grpc-go sends it, "localhost" for a unix socket.
+std::string grpc_authority(const ProbeUrl& url);
 
 }  // namespace keel::health

@@ -2,17 +2,11 @@
 
 #include <algorithm>
 
+#include "common/text.hpp"
 #include "healthcheck/url.hpp"
 
 namespace keel::health {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 Result<std::string> percent_decoded(std::string_view text) {
     std::string out;
@@ -22,8 +16,8 @@ Result<std::string> percent_decoded(std::string_view text) {
             out += text[i];
             continue;
         }
-        const int high = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-        const int low = high >= 0 ? hex_value(text[i + 2]) : -1;
+        const int high = i + 2 < text.size() ? ascii_hex_value(text[i + 1]) : -1;
+        const int low = high >= 0 ? ascii_hex_value(text[i + 2]) : -1;
         if (low < 0) return fail("'%' must start an escape such as %2C");
         const char decoded = static_cast<char>(high * 16 + low);
         if (decoded == '\0') return fail("%00 (a NUL byte) cannot be in a path");

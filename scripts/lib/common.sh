@@ -15,6 +15,11 @@ keel_zig_dir() {
     echo "$KEEL_CACHE_DIR/ziglang-$(keel_zig_version)"
 }
 
+# The gRPC test servers' Python packages, per contents of their pinned requirements.
+keel_grpc_python_dir() {
+    echo "$KEEL_CACHE_DIR/python-grpc-$(sha256sum "$KEEL_ROOT/scripts/requirements-grpc.txt" | cut -c1-12)"
+}
+
 keel_log() {
     printf '==> %s\n' "$*" >&2
 }

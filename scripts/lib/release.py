@@ -146,6 +146,15 @@ def components(tls, zig_dir):
             checksum=openssl["OPENSSL_SHA256"], file_name=f"openssl_{version}.orig.tar.gz",
             cpe=f"cpe:2.3:a:openssl:openssl:{version}:*:*:*:*:*:*:*",
             comment=f"Built from Debian 12's source package openssl {openssl['OPENSSL_DEBIAN_VERSION']} (upstream tarball), static, by scripts/build-openssl."))
+        # The full builds have gRPC (nghttp2) as well as TLS; lean has neither (CMakePresets.json).
+        ng = shell_assignments(os.path.join(ROOT, "scripts", "nghttp2.env"))
+        ng_version = ng["NGHTTP2_VERSION"]
+        linked.append(package(
+            "SPDXRef-nghttp2", "nghttp2", ng_version, "MIT", f"pkg:generic/nghttp2@{ng_version}",
+            checksum=ng["NGHTTP2_SHA256"], file_name=f"nghttp2_{ng_version}.orig.tar.gz",
+            cpe=f"cpe:2.3:a:nghttp2:nghttp2:{ng_version}:*:*:*:*:*:*:*",
+            comment=f"Library sources of Debian 12's source package nghttp2 {ng['NGHTTP2_DEBIAN_VERSION']} with Debian's "
+                    f"patches (debian.tar.xz SHA-256 {ng['NGHTTP2_DEBIAN_SHA256']}), compiled into keel by cmake/KeelNghttp2.cmake."))
     for deb, version, component, license_id, _ in pins():
         sha, file_name = deb_sha256(deb, version)
         linked.append(package(
@@ -210,6 +219,11 @@ def notices(zig_dir):
     with tarfile.open(tarball) as tar:
         member = next(m for m in tar.getmembers() if m.name.endswith("/LICENSE.txt") and m.name.count("/") == 1)
         sections.append((f"OpenSSL {openssl['OPENSSL_VERSION']} (Apache-2.0)", tar.extractfile(member).read().decode()))
+    ng = shell_assignments(os.path.join(ROOT, "scripts", "nghttp2.env"))
+    ng_copying = os.path.join(CACHE, "src", f"nghttp2-{ng['NGHTTP2_DEBIAN_VERSION']}", "COPYING")
+    if not os.path.exists(ng_copying):
+        die(f"{ng_copying} missing (scripts/fetch-nghttp2 prepares it)")
+    sections.append((f"nghttp2 {ng['NGHTTP2_VERSION']} (MIT)", open(ng_copying).read()))
     for deb, version, component, license_id, _ in pins():
         path = f"/usr/share/doc/{deb}/copyright"
         if not os.path.exists(path):

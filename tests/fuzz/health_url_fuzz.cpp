@@ -11,7 +11,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto url = keel::health::parse_probe_url(text);
     if (!url) return 0;
     const auto& value = url.value();
-    if (value.scheme != keel::health::Scheme::unix_socket) {
+    if (!keel::health::is_grpc(value.scheme) && !value.service.empty()) __builtin_trap();
+    for (const char c : value.service) {
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) __builtin_trap();  // it reaches the output line
+    }
+    if (!keel::health::is_unix(value.scheme)) {
         if (value.host.empty()) __builtin_trap();
         if (value.scheme != keel::health::Scheme::tcp && value.port == 0) __builtin_trap();
         if (value.target.empty() || value.target.front() != '/') __builtin_trap();

@@ -51,6 +51,13 @@ class Version(unittest.TestCase):
             self.assertNotIn("openssl", report["libraries"])
         else:
             self.assertIn(f"OpenSSL {report['libraries']['openssl']}", report["tls"])
+        # gRPC (nghttp2) is in every build with TLS and in none without (CMakePresets.json).
+        if report["grpc"] == "off":
+            self.assertNotIn("nghttp2", report["libraries"])
+        else:
+            self.assertEqual(report["grpc"], f"nghttp2 {report['libraries']['nghttp2']}")
+            self.assertRegex(report["libraries"]["nghttp2"], r"^\d+\.\d+\.\d+$")
+        self.assertIn(f"gRPC: {report['grpc']}\n", text)
         bad = run_keel("version", "--format", "xml", env=clean_env())
         self.assertEqual(bad.returncode, 2)
         self.assertIn("--format: xml not in {text,json}", bad.stderr)

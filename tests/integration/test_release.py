@@ -81,9 +81,12 @@ class Release(unittest.TestCase):
                     refs = {r["referenceType"]: r["referenceLocator"] for r in openssl["externalRefs"]}
                     self.assertEqual(refs["cpe23Type"], f"cpe:2.3:a:openssl:openssl:{libraries['openssl']}:*:*:*:*:*:*:*")
                     self.assertRegex(openssl["checksums"][0]["checksumValue"], r"^[0-9a-f]{64}$")
+                    self.assertEqual(packages["nghttp2"]["versionInfo"], libraries["nghttp2"])
                 else:
                     self.assertNotIn("openssl", packages)
                     self.assertNotIn("openssl", libraries)
+                    self.assertNotIn("nghttp2", packages)
+                    self.assertNotIn("nghttp2", libraries)
 
     def test_each_sbom_names_every_archive_the_link_took_code_from(self):
         # build/PRESET/cli/keel.inputs: the archives and objects the linker map shows sections from
@@ -115,7 +118,7 @@ class Release(unittest.TestCase):
 
     def test_notices_hold_every_linked_license(self):
         text = open(os.path.join(self.dist, "THIRD-PARTY-NOTICES")).read()
-        for needle in ("OpenSSL", "Apache License", "Boost Software License", "BSD-3-clause", "Expat", "musl",
+        for needle in ("OpenSSL", "nghttp2", "Apache License", "Boost Software License", "BSD-3-clause", "Expat", "musl",
                        "LLVM Exceptions"):
             self.assertIn(needle, text)
         self.assertLess(len(text), 500_000)

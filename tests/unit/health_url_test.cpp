@@ -102,3 +102,70 @@ TEST_CASE("host_port and host_header bracket IPv6 and drop default ports") {
     CHECK(keel::health::host_header(parsed("http://h:8080/")) == "h:8080");
     CHECK(keel::health::scheme_name(Scheme::unix_socket) == "unix");
 }
+
+TEST_CASE("gRPC URLs carry the service: the path for grpc:// and grpcs://, ?service= for grpc+unix://") {
+    struct Case {
+        const char* text;
+        Scheme scheme;
+        const char* host;
+        std::uint16_t port;
+        const char* service;
+    };
+    const Case cases[] = {
+        {"grpc://127.0.0.1:50051", Scheme::grpc, "127.0.0.1", 50051, ""},
+        {"grpc://127.0.0.1:50051/", Scheme::grpc, "127.0.0.1", 50051, ""},
+        {"GRPCS://Api.Example:443/billing.v1.Billing", Scheme::grpcs, "api.example", 443, "billing.v1.Billing"},
+        {"grpc://[::1]:9000/svc", Scheme::grpc, "::1", 9000, "svc"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto url = parse_probe_url(c.text);
+        REQUIRE_MESSAGE(url.ok(), url.error());
+        CHECK(url.value().scheme == c.scheme);
+        CHECK(url.value().host == c.host);
+        CHECK(url.value().port == c.port);
+        CHECK(url.value().service == c.service);
+        CHECK(url.value().target == "/grpc.health.v1.Health/Check");
+        CHECK(keel::health::is_grpc(url.value().scheme));
+    }
+    CHECK(parse_probe_url("grpc://h:1/svc%2Ev1").value().service == "svc.v1");
+    CHECK_FALSE(parse_probe_url("grpc://h:1/a%20b").ok());  // a decoded space would reach the output line
+
+    const auto unix_url = parse_probe_url("grpc+unix:///run/app.sock?service=billing");
+    REQUIRE_MESSAGE(unix_url.ok(), unix_url.error());
+    CHECK(unix_url.value().scheme == Scheme::grpc_unix);
+    CHECK(unix_url.value().socket_path == "/run/app.sock");
+    CHECK(unix_url.value().service == "billing");
+    CHECK(keel::health::is_unix(Scheme::grpc_unix));
+    CHECK(keel::health::host_port(unix_url.value()) == "/run/app.sock");
+    CHECK(parse_probe_url("grpc+unix:///run/app.sock").value().service.empty());
+    CHECK_FALSE(keel::health::is_grpc(Scheme::https));
+    CHECK(keel::health::scheme_name(Scheme::grpc_unix) == "grpc+unix");
+}
+
+TEST_CASE("bad gRPC URLs say why") {
+    struct Case {
+        const char* text;
+        const char* why;
+    };
+    const Case cases[] = {
+        {"grpc://h", "needs a port"},
+        {"grpcs://h/svc", "needs a port"},
+        {"grpc://h:1/a/b", "has no '/'"},
+        {"grpc://h:1/?service=x", "no query"},
+        {"grpc://h:1/a%4", "incomplete %-escape"},
+        {"grpc://h:1/a%zz", "invalid %-escape"},
+        {"grpc://h:1/a%00", "control character"},
+        {"grpc+unix://run/app.sock", "grpc+unix:// needs an absolute path"},
+        {"grpc+unix:///s?name=x", "?service=NAME"},
+        {"grpc+unix:///s?service=x&y=1", "?service=NAME"},
+    };
+    for (const auto& c : cases) {
+        CAPTURE(c.text);
+        const auto url = parse_probe_url(c.text);
+        REQUIRE_FALSE(url.ok());
+        CHECK(url.error().find(c.why) != std::string::npos);
+    }
+    CHECK_FALSE(parse_probe_url("grpc://h:1/" + std::string(1025, 'a')).ok());
+    CHECK(parse_probe_url("grpc://h:1/" + std::string(1024, 'a')).ok());
+}
