@@ -75,6 +75,16 @@ TEST_CASE("bad URLs say why and quote the input") {
         {"http://h%41/", "invalid character"},
         {"tcp://h", "needs a port"},
         {"tcp://h:1/x", "no path"},
+        {"grpc://h", "needs a port"},
+        {"grpcs://h/svc", "needs a port"},
+        {"grpc://h:1/a/b", "has no '/'"},
+        {"grpc://h:1/?service=x", "no query"},
+        {"grpc://h:1/a%4", "incomplete %-escape"},
+        {"grpc://h:1/a%zz", "invalid %-escape"},
+        {"grpc://h:1/a%00", "control character"},
+        {"grpc+unix://run/app.sock", "grpc+unix:// needs an absolute path"},
+        {"grpc+unix:///s?name=x", "?service=NAME"},
+        {"grpc+unix:///s?service=x&y=1", "?service=NAME"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -143,29 +153,7 @@ TEST_CASE("gRPC URLs carry the service: the path for grpc:// and grpcs://, ?serv
     CHECK(keel::health::scheme_name(Scheme::grpc_unix) == "grpc+unix");
 }
 
-TEST_CASE("bad gRPC URLs say why") {
-    struct Case {
-        const char* text;
-        const char* why;
-    };
-    const Case cases[] = {
-        {"grpc://h", "needs a port"},
-        {"grpcs://h/svc", "needs a port"},
-        {"grpc://h:1/a/b", "has no '/'"},
-        {"grpc://h:1/?service=x", "no query"},
-        {"grpc://h:1/a%4", "incomplete %-escape"},
-        {"grpc://h:1/a%zz", "invalid %-escape"},
-        {"grpc://h:1/a%00", "control character"},
-        {"grpc+unix://run/app.sock", "grpc+unix:// needs an absolute path"},
-        {"grpc+unix:///s?name=x", "?service=NAME"},
-        {"grpc+unix:///s?service=x&y=1", "?service=NAME"},
-    };
-    for (const auto& c : cases) {
-        CAPTURE(c.text);
-        const auto url = parse_probe_url(c.text);
-        REQUIRE_FALSE(url.ok());
-        CHECK(url.error().find(c.why) != std::string::npos);
-    }
+TEST_CASE("gRPC service names are at most 1 KiB") {
     CHECK_FALSE(parse_probe_url("grpc://h:1/" + std::string(1025, 'a')).ok());
     CHECK(parse_probe_url("grpc://h:1/" + std::string(1024, 'a')).ok());
 }
