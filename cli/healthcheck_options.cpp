@@ -48,6 +48,8 @@ void add_healthcheck_options(CLI::App& sub, health::HealthcheckArgs& args) {
     sub.add_flag("--insecure", args.insecure, "https, grpcs: do not verify the certificate")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     add_value(sub, "--ca-file", args.ca_file, "PATH", "https, grpcs: trust these PEM certificates instead of the system bundle");
+    add_value(sub, "--cert", args.cert, "PATH", "https, grpcs: client certificate (PEM, chain after it) for mTLS; needs --key");
+    add_value(sub, "--key", args.key, "PATH", "https, grpcs: the client certificate's private key (PEM, not encrypted)");
     add_value(sub, "--path", args.path, "PATH", "unix:// URLs: the request path", health::default_socket_request_path);
 }
 

@@ -168,7 +168,7 @@ private:
 #if KEEL_TLS
     bool start_tls() {
         phase_ = "while reading the CA certificates";
-        auto client = TlsClient::create({config_.insecure, config_.ca_file, deadline_.expiry()});
+        auto client = TlsClient::create({config_.insecure, config_.ca_file, deadline_.expiry(), config_.cert_file, config_.key_file});
         if (!client) {
             // Reading them is synchronous: past the deadline, the verdict is the timeout's.
             if (Clock::now() >= deadline_.expiry()) {
@@ -274,18 +274,30 @@ private:
         stream.async_read_some(asio::buffer(grpc_input_), [this, &stream](const error_code& ec, std::size_t size) {
             if (outcome_) return;
             if (ec) {
-                const bool closed = ec == asio::error::eof
-#if KEEL_TLS
-                                    || ec == asio::ssl::error::stream_truncated
-#endif
-                    ;
-                grpc_->connection_closed(closed ? "the server closed the connection"
-                                                : "read from " + host_port(config_.url) + ": " + describe(ec));
+                grpc_->connection_closed(describe_grpc_read_error(ec));
                 return grpc_judge();
             }
             grpc_->receive(std::string_view(grpc_input_.data(), size));
             grpc_send(stream);
         });
+    }
+
+    std::string describe_grpc_read_error(const error_code& ec) {
+#if KEEL_TLS
+        if (tls_ && ec == asio::ssl::error::stream_truncated) {
+            // TLS 1.3 ends the handshake before the server has checked the client's certificate:
+            // a server that wants one and got none (or a wrong one) closes or alerts here.
+            return config_.cert_file.empty()
+                       ? "the server closed the TLS connection (as one that requires a client certificate does: --cert, --key)"
+                       : "the server closed the TLS connection (did it refuse the client certificate?)";
+        }
+        if (tls_ && ec.category() == asio::error::get_ssl_category()) {
+            const std::string why = explain_tls_failure(tls_->native_handle(), ec);
+            return "TLS: " + (why.empty() ? describe(ec) : why);
+        }
+#endif
+        if (ec == asio::error::eof) return "the server closed the connection";
+        return "read from " + host_port(config_.url) + ": " + describe(ec);
     }
 
     void grpc_judge() {

@@ -20,6 +20,8 @@ struct HealthcheckArgs {
     std::string method = "GET";
     std::string insecure;  // "" (not given), "true" (bare flag), or the text of --insecure=VALUE
     std::optional<std::string> ca_file;
+    std::optional<std::string> cert;  // --cert: the client certificate (PEM) for mTLS
+    std::optional<std::string> key;   // --key: its private key (PEM, unencrypted)
     std::optional<std::string> path;
     std::vector<std::string> unexpected;  // words CLI11 did not recognise
 };

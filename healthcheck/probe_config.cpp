@@ -140,6 +140,20 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
         if (!ca_file) return fail(ca_file.error());
         config.ca_file = ca_file.value();
     }
+    if (args.cert.has_value() != args.key.has_value()) {
+        return fail(args.cert ? "--cert needs --key (the certificate's private key)" : "--key needs --cert (the client certificate)");
+    }
+    if (args.cert) {
+        if (config.url.scheme != Scheme::https && config.url.scheme != Scheme::grpcs) {
+            return fail("--cert and --key are for https:// and grpcs:// URLs");
+        }
+        auto cert = checked("--cert", *args.cert, origin_of, parse_file_path);
+        if (!cert) return fail(cert.error());
+        auto key = checked("--key", *args.key, origin_of, parse_file_path);
+        if (!key) return fail(key.error());
+        config.cert_file = cert.value();
+        config.key_file = key.value();
+    }
     if (is_grpc(config.url.scheme)) {
         if (auto grpc = add_grpc_parts(args, origin_of, config); !grpc) return fail(grpc.error());
     } else if (config.url.scheme != Scheme::tcp) {

@@ -24,6 +24,8 @@ struct ProbeConfig {
     Expectations expect;
     bool insecure = false;
     std::string ca_file;  // --ca-file; empty: the bundle find_ca_location() finds
+    std::string cert_file;  // --cert (mTLS); empty: no client certificate
+    std::string key_file;   // --key, given with --cert
     std::vector<HeaderField> metadata;  // gRPC: --header fields sent as metadata
 };
 

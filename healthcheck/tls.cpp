@@ -1,13 +1,18 @@
 #include "healthcheck/tls.hpp"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstring>
 
 #include <boost/asio/ssl/error.hpp>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "common/logging.hpp"
 #include "common/sys/io.hpp"
 #include "common/sys/read_file.hpp"
 #include "common/text.hpp"
@@ -21,6 +26,19 @@ constexpr std::size_t max_added_issuers = 16;
 constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 // gRPC over TLS is HTTP/2, chosen by ALPN (RFC 7301).
 constexpr unsigned char alpn_h2[] = {2, 'h', '2'};
+
+// A client certificate with its chain, or a key: far below this.
+constexpr std::size_t max_client_pem_size = std::size_t{1} << 20;
+
+// Kubernetes mounts secrets 0644 unless told otherwise (defaultMode), so a key others can read is
+// a warning, not a refusal; stdout stays the verdict.
+void warn_if_others_can_read(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+        log::warn("--key {}: every user can read this private key (mode {:04o}); 0600 or 0640 keeps it private", path,
+                  info.st_mode & 07777);
+    }
+}
 
 std::string no_ca_message() {
     return "no CA certificates found (looked at " + x509::ca_search_places() +
@@ -64,6 +82,9 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
     std::unique_ptr<TlsClient> client(new TlsClient(native, options.insecure, options.deadline));
     if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) return fail("cannot require TLS 1.2");
     if (SSL_CTX_set_alpn_protos(native, alpn_http11, sizeof alpn_http11) != 0) return fail("cannot set ALPN");
+    if (!options.cert_file.empty()) {
+        if (auto used = client->use_client_certificate(options.cert_file, options.key_file); !used) return fail(used.error());
+    }
     if (options.insecure) {
         SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
         return client;
@@ -84,6 +105,47 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
         return fail(used.error());
     }
     return client;
+}
+
+Result<bool> TlsClient::use_client_certificate(const std::string& cert_file, const std::string& key_file) {
+    SSL_CTX* native = context_.native_handle();
+    auto cert_text = sys::read_small_file(cert_file, max_client_pem_size);
+    if (!cert_text) return fail("--cert " + cert_file + ": " + cert_text.error());
+    auto key_read = sys::read_small_file(key_file, max_client_pem_size);
+    if (!key_read) return fail("--key " + key_file + ": " + key_read.error());
+    std::string key_pem = std::move(key_read).value();
+    // The key stays private whatever happens below: wiped from keel's copy once OpenSSL has its own.
+    struct Wipe {
+        std::string& text;
+        ~Wipe() { OPENSSL_cleanse(text.data(), text.size()); }
+    } wipe{key_pem};
+    warn_if_others_can_read(key_file);
+
+    const std::unique_ptr<BIO, decltype(&BIO_free)> certs(BIO_new_mem_buf(cert_text.value().data(), static_cast<int>(cert_text.value().size())), BIO_free);
+    if (!certs) return fail("--cert " + cert_file + ": out of memory");
+    const std::unique_ptr<X509, decltype(&X509_free)> leaf(PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr), X509_free);
+    if (!leaf) return fail("--cert " + cert_file + ": holds no PEM certificate");
+    if (SSL_CTX_use_certificate(native, leaf.get()) != 1) return fail("--cert " + cert_file + ": the certificate was refused (too weak a key?)");
+    // Intermediates after the leaf go out with it (SSL_CTX_add0_chain_cert, spelled out: the
+    // macro's C cast trips -Wold-style-cast; add0 takes ownership only on success).
+    while (X509* extra = PEM_read_bio_X509(certs.get(), nullptr, nullptr, nullptr)) {
+        if (SSL_CTX_ctrl(native, SSL_CTRL_CHAIN_CERT, 0, extra) != 1) {
+            X509_free(extra);
+            return fail("--cert " + cert_file + ": a chain certificate was refused");
+        }
+    }
+    ERR_clear_error();  // the end of the PEM text is reported as an error
+
+    const std::unique_ptr<BIO, decltype(&BIO_free)> keys(BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size())), BIO_free);
+    if (!keys) return fail("--key " + key_file + ": out of memory");
+    const std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(PEM_read_bio_PrivateKey(keys.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+    ERR_clear_error();
+    if (!key) return fail("--key " + key_file + ": holds no PEM private key (encrypted keys are not supported)");
+    if (SSL_CTX_use_PrivateKey(native, key.get()) != 1 || SSL_CTX_check_private_key(native) != 1) {
+        ERR_clear_error();
+        return fail("--key " + key_file + " does not match the certificate in --cert " + cert_file);
+    }
+    return true;
 }
 
 Result<bool> TlsClient::use_bundle(const std::string& path, const std::string& label) {

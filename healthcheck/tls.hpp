@@ -24,6 +24,8 @@ struct TlsOptions {
     // The probe's deadline: reading the CA files is synchronous, so it is checked after each
     // file, and create() gives up, naming how far it got, once it has passed.
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    std::string cert_file;  // mTLS: the client certificate (PEM, any chain after it); empty: none
+    std::string key_file;   // its private key (PEM)
 };
 
 class TlsClient {
@@ -46,6 +48,7 @@ private:
     TlsClient(SSL_CTX* native, bool insecure, std::chrono::steady_clock::time_point deadline)
         : context_(native), insecure_(insecure), deadline_(deadline) {}
     Result<bool> use_bundle(const std::string& path, const std::string& label);
+    Result<bool> use_client_certificate(const std::string& cert_file, const std::string& key_file);
     Result<bool> use_directory(const std::string& dir, const std::string& label);
     Result<bool> use_pem_text(const std::string& text, std::vector<std::string> files, const std::string& label);
     bool deadline_passed() const { return std::chrono::steady_clock::now() >= deadline_; }

@@ -4,6 +4,7 @@ health service) and hostile HTTP/2 peers. Every probe prints exactly one line an
 import os
 import shutil
 import socket
+import ssl
 import tempfile
 import threading
 import time
@@ -108,6 +109,50 @@ class Tls(ProbeCase):
             self.unhealthy("--ca-file", self.pki.ca, server.url(scheme="grpcs"), expect="certificate verify failed")
         with self.tls_server(self.pki.expired) as server:
             self.unhealthy("--ca-file", self.pki.ca, server.url(scheme="grpcs"), expect="expired")
+
+    def client_key(self, mode):
+        path = os.path.join(self.dir, f"client-{mode:o}.key")
+        shutil.copyfile(self.pki.key_of(self.pki.leaf), path)
+        os.chmod(path, mode)
+        return path
+
+    def test_mtls_required_fails_without_a_client_certificate_and_passes_with_one(self):
+        with self.tls_server(self.pki.leaf, client_ca=self.pki.ca) as server:
+            url = server.url(scheme="grpcs")
+            self.unhealthy("--ca-file", self.pki.ca, url, expect="requires a client certificate does: --cert, --key")
+            result = self.healthy("--ca-file", self.pki.ca, "--cert", self.pki.leaf, "--key", self.client_key(0o600), url)
+            self.assertNotIn("warning", result.stderr)
+            # A key every user can read (Kubernetes' default secret mode) works, with a warning.
+            result = self.healthy("--ca-file", self.pki.ca, "--cert", self.pki.leaf, "--key", self.client_key(0o644), url)
+            self.assertIn("every user can read this private key (mode 0644)", result.stderr)
+            # A certificate the server's CA did not sign is refused by the server.
+            self.unhealthy("--ca-file", self.pki.ca, "--cert", self.pki.self_signed, "--key", self.pki.self_signed_key, url,
+                           expect="did it refuse the client certificate?")
+
+    def test_mtls_for_https(self):
+        context = self.pki.server_context(self.pki.leaf)
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(self.pki.ca)
+        with Server(answer(response(200, "OK", b"fine")), tls=context) as server:
+            url = f"https://127.0.0.1:{server.port}/health"
+            self.healthy("--ca-file", self.pki.ca, "--cert", self.pki.leaf, "--key", self.client_key(0o600), url)
+            self.unhealthy("--ca-file", self.pki.ca, url)
+
+    def test_bad_client_certificate_options(self):
+        key = self.client_key(0o600)
+        cases = [
+            (("--cert", self.pki.leaf, "https://127.0.0.1:1/"), "--cert needs --key"),
+            (("--key", key, "https://127.0.0.1:1/"), "--key needs --cert"),
+            (("--cert", self.pki.leaf, "--key", key, "http://127.0.0.1:1/"), "are for https:// and grpcs://"),
+            (("--cert", "/nonexistent.pem", "--key", key, "https://127.0.0.1:1/"), "--cert /nonexistent.pem: cannot open"),
+            (("--cert", key, "--key", key, "https://127.0.0.1:1/"), "holds no PEM certificate"),
+            (("--cert", self.pki.leaf, "--key", self.pki.leaf, "https://127.0.0.1:1/"), "holds no PEM private key"),
+            (("--cert", self.pki.leaf, "--key", self.pki.self_signed_key, "https://127.0.0.1:1/"), "does not match"),
+        ]
+        for args, reason in cases:
+            with self.subTest(args=args):
+                result = self.unhealthy("--ca-file", self.pki.ca, *args, expect=reason)
+                self.assertNotIn("BEGIN", result.stdout + result.stderr)
 
     def test_grpc_to_a_tls_server_and_grpcs_to_a_cleartext_one(self):
         with self.tls_server(self.pki.leaf) as server:
