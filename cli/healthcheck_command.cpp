@@ -10,6 +10,7 @@
 
 #include "cli/env_options.hpp"
 #include "common/sys/io.hpp"
+#include "common/sys/read_file.hpp"
 #include "common/text.hpp"
 #include "healthcheck/probe.hpp"
 #include "healthcheck/probe_config.hpp"
@@ -48,7 +49,9 @@ int reject_healthcheck(const std::string& reason) {
 
 int run_healthcheck(const health::HealthcheckArgs& args) {
     try {
-        auto config = health::make_probe_config(args, env_origin);
+        auto config = health::make_probe_config(args, env_origin, [](const std::string& path) {
+            return sys::read_small_file(path, health::max_header_file_size);
+        });
         if (!config) {
             print_line(false, config.error());
             return 1;

@@ -44,6 +44,10 @@ void add_healthcheck_options(CLI::App& sub, health::HealthcheckArgs& args) {
         ->expected(0, 1)
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    add_value(sub, "--header-file", args.header_file, "PATH",
+              "Extra headers (gRPC metadata) from a file of 'Name: value' lines; # comments; keeps tokens out of argv");
+    add_value(sub, "--authority", args.authority, "NAME",
+              "Host header or gRPC :authority, and the name TLS checks the certificate against (services reached by IP)");
     add_value(sub, "--method", args.method, "METHOD", "GET or HEAD", args.method);
     sub.add_flag("--insecure", args.insecure, "https, grpcs: do not verify the certificate")
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);

@@ -181,7 +181,9 @@ private:
         }
         tls_client_ = std::move(client).value();
         tls_.emplace(io_, tls_client_->context());
-        if (auto prepared = tls_client_->prepare_session(tls_->native_handle(), config_.url); !prepared) {
+        if (auto prepared = tls_client_->prepare_session(tls_->native_handle(), tls_server_name(config_), tls_server_kind(config_),
+                                                        is_grpc(config_.url.scheme));
+            !prepared) {
             finish(false, prepared.error());
             return false;
         }
@@ -193,8 +195,15 @@ private:
         tls_->async_handshake(asio::ssl::stream_base::client, [this](const error_code& ec) {
             if (outcome_) return;
             if (ec) {
-                const std::string why = explain_tls_failure(tls_->native_handle(), ec);
-                return finish(false, "TLS handshake with " + host_port(config_.url) + ": " + (why.empty() ? describe(ec) : why));
+                std::string why = explain_tls_failure(tls_->native_handle(), ec);
+                if (why.empty()) why = describe(ec);
+                std::string peer = host_port(config_.url);
+                if (config_.authority) {
+                    peer += " (as " + config_.authority->host + ")";
+                } else if (certificate_names_other_host(tls_->native_handle())) {
+                    why += " (--authority NAME checks the certificate against NAME)";
+                }
+                return finish(false, "TLS handshake with " + peer + ": " + why);
             }
             if (is_grpc(config_.url.scheme)) {
                 if (auto alpn = check_alpn_h2(tls_->native_handle()); !alpn) return finish(false, alpn.error());
@@ -245,7 +254,8 @@ private:
     template <class Stream>
     void start_grpc(Stream& stream) {
         const auto left = std::chrono::duration_cast<Duration>(deadline_.expiry() - Clock::now());
-        GrpcRequest request{config_.url.scheme == Scheme::grpcs ? "https" : "http", grpc_authority(config_.url),
+        GrpcRequest request{config_.url.scheme == Scheme::grpcs ? "https" : "http",
+                            config_.authority ? config_.authority->text : grpc_authority(config_.url),
                             config_.url.service, encode_grpc_timeout(std::max(left, Duration(1))), config_.metadata};
         grpc_ = std::make_unique<GrpcCall>(request);
         grpc_send(stream);

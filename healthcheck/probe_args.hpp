@@ -17,6 +17,8 @@ struct HealthcheckArgs {
     std::string expect_status = "200-399";
     std::optional<std::string> expect_body;
     std::vector<std::string> headers;
+    std::optional<std::string> header_file;  // --header-file: `Name: value` lines (secrets stay out of argv)
+    std::optional<std::string> authority;    // --authority: :authority / Host, and the TLS server name
     std::string method = "GET";
     std::string insecure;  // "" (not given), "true" (bare flag), or the text of --insecure=VALUE
     std::optional<std::string> ca_file;

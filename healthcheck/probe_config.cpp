@@ -53,8 +53,42 @@ std::string describe_unexpected(const std::vector<std::string>& words) {
            "' (keel healthcheck --help lists the options)";
 }
 
+// A header as given, with where it came from for messages ("--header", "--header-file F line 3").
+struct GivenHeader {
+    HeaderField field;
+    std::string origin;
+};
+
+// --header values, then --header-file's lines, each through parse_header_option.
+Result<std::vector<GivenHeader>> collect_headers(const HealthcheckArgs& args, const OriginOf& origin_of,
+                                                 const ReadHeaderFile& read_header_file) {
+    std::vector<GivenHeader> given;
+    for (const auto& header : args.headers) {
+        auto field = checked("--header", header, origin_of, parse_header_option);
+        if (!field) return fail(field.error());
+        given.push_back({std::move(field).value(), "--header"});
+    }
+    if (!args.header_file) return given;
+    auto path = checked("--header-file", *args.header_file, origin_of, parse_file_path);
+    if (!path) return fail(path.error());
+    const std::string where = "--header-file " + path.value();
+    if (!read_header_file) return fail(where + ": not available here");
+    auto text = read_header_file(path.value());
+    if (!text) return fail(where + ": " + text.error());
+    auto lines = header_file_lines(text.value());
+    if (!lines) return fail(where + ": " + lines.error());
+    for (const auto& line : lines.value()) {
+        const std::string origin = where + " line " + std::to_string(line.number);
+        auto field = parse_header_option(line.text);
+        if (!field) return fail(origin + ": " + field.error());
+        given.push_back({std::move(field).value(), origin});
+    }
+    return given;
+}
+
 // Everything that shapes the HTTP exchange: expectations and the request bytes.
-Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_of, ProbeConfig& config) {
+Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_of, std::vector<GivenHeader> headers,
+                            ProbeConfig& config) {
     auto ranges = checked("--expect-status", args.expect_status, origin_of, parse_status_ranges);
     if (!ranges) return fail(ranges.error());
     config.expect.status = std::move(ranges).value();
@@ -68,11 +102,12 @@ Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_
         if (config.head_request) return fail("--expect-body: a HEAD response has no body (use GET)");
         config.expect.body = std::move(body).value();
     }
-    RequestSpec spec{method.value(), config.url.target, host_header(config.url), {}};
-    for (const auto& header : args.headers) {
-        auto field = checked("--header", header, origin_of, parse_header_option);
-        if (!field) return fail(field.error());
-        spec.headers.push_back(std::move(field).value());
+    RequestSpec spec{method.value(), config.url.target, config.authority ? config.authority->text : host_header(config.url), {}};
+    for (auto& header : headers) {
+        if (config.authority && same_header_name(header.field.name, "Host")) {
+            return fail(header.origin + ": Host and --authority both name the server; keep --authority (it also sets the TLS name)");
+        }
+        spec.headers.push_back(std::move(header.field));
     }
     if (config.url.scheme == Scheme::unix_socket && args.path) {
         auto path = checked("--path", *args.path, origin_of, parse_request_path);
@@ -88,20 +123,19 @@ Result<bool> add_http_parts(const HealthcheckArgs& args, const OriginOf& origin_
 // gRPC: the call is fixed (POST /grpc.health.v1.Health/Check, the service in the URL), so the
 // HTTP options that would change it are refused rather than ignored; --header fields become
 // metadata, except those the protocol itself sets.
-Result<bool> add_grpc_parts(const HealthcheckArgs& args, const OriginOf& origin_of, ProbeConfig& config) {
+Result<bool> add_grpc_parts(const HealthcheckArgs& args, std::vector<GivenHeader> headers, ProbeConfig& config) {
     const char* const http_only = "is for HTTP probes: a gRPC probe calls grpc.health.v1.Health/Check";
     if (ascii_uppercase(args.method) != "GET") return fail(std::string("--method ") + http_only);
     if (args.expect_status != "200-399") return fail(std::string("--expect-status ") + http_only + " and is healthy only on SERVING");
     if (args.expect_body) return fail(std::string("--expect-body ") + http_only + " and is healthy only on SERVING");
     if (args.path) return fail(std::string("--path ") + http_only + "; the service goes in the URL: grpc+unix:///PATH?service=NAME");
-    for (const auto& header : args.headers) {
-        auto field = checked("--header", header, origin_of, parse_header_option);
-        if (!field) return fail(field.error());
-        const std::string name = ascii_lowercase(field.value().name);
+    for (auto& header : headers) {
+        const std::string name = ascii_lowercase(header.field.name);
         if (name == "host" || name == "te" || name == "content-type" || name.starts_with("grpc-")) {
-            return fail("--header: " + name + " is set by the gRPC protocol itself");
+            return fail(header.origin + ": " + name + " is set by the gRPC protocol itself" +
+                        (name == "host" ? " (--authority NAME sets :authority)" : ""));
         }
-        config.metadata.push_back(std::move(field).value());
+        config.metadata.push_back(std::move(header.field));
     }
     return true;
 }
@@ -119,7 +153,14 @@ Result<bool> parse_flag_text(std::string_view text) {
     return fail("invalid flag value '" + std::string(text) + "': use true or false");
 }
 
-Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginOf& origin_of) {
+std::string tls_server_name(const ProbeConfig& config) { return config.authority ? config.authority->host : config.url.host; }
+
+HostKind tls_server_kind(const ProbeConfig& config) {
+    return config.authority ? config.authority->host_kind : config.url.host_kind;
+}
+
+Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginOf& origin_of,
+                                      const ReadHeaderFile& read_header_file) {
     if (!args.unexpected.empty()) return fail(describe_unexpected(args.unexpected));
     ProbeConfig config;
     const std::string url_text = args.url.empty() ? default_probe_url : args.url;
@@ -154,10 +195,22 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
         config.cert_file = cert.value();
         config.key_file = key.value();
     }
+    if (args.authority) {
+        if (config.url.scheme == Scheme::tcp) return fail("--authority is for http(s) and gRPC URLs: a tcp:// probe sends no name");
+        auto name = checked("--authority", *args.authority, origin_of, parse_authority_name);
+        if (!name) return fail(name.error());
+        config.authority = std::move(name).value();
+    }
+    if (config.url.scheme == Scheme::tcp) {
+        if (!args.headers.empty() || args.header_file) return fail("--header and --header-file are for http(s) and gRPC URLs: a tcp:// probe sends nothing");
+        return config;
+    }
+    auto headers = collect_headers(args, origin_of, read_header_file);
+    if (!headers) return fail(headers.error());
     if (is_grpc(config.url.scheme)) {
-        if (auto grpc = add_grpc_parts(args, origin_of, config); !grpc) return fail(grpc.error());
-    } else if (config.url.scheme != Scheme::tcp) {
-        if (auto http = add_http_parts(args, origin_of, config); !http) return fail(http.error());
+        if (auto grpc = add_grpc_parts(args, std::move(headers).value(), config); !grpc) return fail(grpc.error());
+    } else {
+        if (auto http = add_http_parts(args, origin_of, std::move(headers).value(), config); !http) return fail(http.error());
     }
     return config;
 }

@@ -234,18 +234,18 @@ void TlsClient::add_trusted_issuers(X509_STORE_CTX* store_ctx) {
     ERR_clear_error();
 }
 
-Result<bool> TlsClient::prepare_session(SSL* ssl, const ProbeUrl& url) const {
+Result<bool> TlsClient::prepare_session(SSL* ssl, const std::string& server_name, HostKind kind, bool offer_h2) const {
     // SSL_set_tlsext_host_name, spelled out: the macro's C cast trips -Wold-style-cast.
-    if (url.host_kind == HostKind::name &&
-        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(url.host.c_str())) != 1) {
-        return fail("cannot set the TLS server name " + url.host);
+    if (kind == HostKind::name &&
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, const_cast<char*>(server_name.c_str())) != 1) {
+        return fail("cannot set the TLS server name " + server_name);
     }
     if (!insecure_) {
         SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-        if (SSL_set1_host(ssl, url.host.c_str()) != 1) return fail("cannot set the expected host " + url.host);
+        if (SSL_set1_host(ssl, server_name.c_str()) != 1) return fail("cannot set the expected host " + server_name);
     }
     // SSL_set_alpn_protos returns 0 on success.
-    if (is_grpc(url.scheme) && SSL_set_alpn_protos(ssl, alpn_h2, sizeof alpn_h2) != 0) return fail("cannot offer ALPN h2");
+    if (offer_h2 && SSL_set_alpn_protos(ssl, alpn_h2, sizeof alpn_h2) != 0) return fail("cannot offer ALPN h2");
     return true;
 }
 
@@ -257,6 +257,11 @@ Result<bool> check_alpn_h2(SSL* ssl) {
     if (size == 0 || std::string_view(reinterpret_cast<const char*>(selected), size) == "h2") return true;
     return fail("the server chose ALPN protocol '" + printable(std::string_view(reinterpret_cast<const char*>(selected), size)) +
                 "', not h2: not a gRPC server");
+}
+
+bool certificate_names_other_host(SSL* ssl) {
+    const long verify = ssl != nullptr ? SSL_get_verify_result(ssl) : X509_V_OK;
+    return verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH;
 }
 
 std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec) {

@@ -37,8 +37,9 @@ public:
     boost::asio::ssl::context& context() { return context_; }
 
     // SNI (host names only: RFC 6066 forbids IP literals there) and, unless insecure, the name
-    // or address the certificate must match (SSL_set1_host checks IP literals as IPs).
-    Result<bool> prepare_session(SSL* ssl, const ProbeUrl& url) const;
+    // or address the certificate must match (SSL_set1_host checks IP literals as IPs); ALPN h2
+    // for gRPC.
+    Result<bool> prepare_session(SSL* ssl, const std::string& server_name, HostKind kind, bool offer_h2) const;
 
     TlsClient(const TlsClient&) = delete;
     TlsClient& operator=(const TlsClient&) = delete;
@@ -65,6 +66,9 @@ private:
 // One line saying why the handshake failed: "certificate verify failed: certificate has
 // expired", "the server offers only TLS older than 1.2 ...", "not a TLS server ...".
 std::string explain_tls_failure(SSL* ssl, const boost::system::error_code& ec);
+
+// The handshake failed only because the certificate is for another host name or address.
+bool certificate_names_other_host(SSL* ssl);
 
 // After the handshake of a grpcs:// probe: the server chose h2 or no ALPN protocol at all.
 Result<bool> check_alpn_h2(SSL* ssl);

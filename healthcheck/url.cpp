@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/un.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "common/text.hpp"
@@ -155,7 +156,7 @@ std::string parse_after_scheme(std::string_view rest, ProbeUrl& url) {
 
 Result<ProbeUrl> parse_probe_url(std::string_view text) {
     if (text.size() > max_url_length) return fail("invalid URL: longer than 8 KiB");
-    auto bad = [&](const std::string& why) { return fail("invalid URL '" + std::string(text) + "': " + why); };
+    auto bad = [&](const std::string& why) { return fail("invalid URL '" + without_userinfo(text) + "': " + why); };
     // Not quoted: a control character would break the request line and the one output line.
     if (has_space_or_control(text)) return fail("invalid URL: contains a space or control character");
     const std::size_t separator = text.find("://");
@@ -172,6 +173,30 @@ Result<ProbeUrl> parse_probe_url(std::string_view text) {
     url.default_port = true;
     if (std::string error = parse_after_scheme(text.substr(separator + 3), url); !error.empty()) return bad(error);
     return url;
+}
+
+Result<AuthorityName> parse_authority_name(std::string_view text) {
+    auto bad = [&](const std::string& why) { return fail("invalid authority '" + without_userinfo(text) + "': " + why); };
+    if (text.empty()) return fail("needs a host name: --authority api.example.com");
+    if (text.size() > max_host_length + 8) return bad("longer than a host name and port");
+    if (has_space_or_control(text)) return fail("contains a space or control character");
+    if (text.find_first_of("/?#") != std::string_view::npos) return bad("a host name, or HOST:PORT, without a path");
+    ProbeUrl parsed;
+    parsed.default_port = true;
+    if (std::string error = parse_authority(text, parsed); !error.empty()) return bad(error);
+    AuthorityName name{parsed.host_kind == HostKind::ipv6 ? "[" + parsed.host + "]" : parsed.host, parsed.host, parsed.host_kind};
+    if (!parsed.default_port) name.text += ":" + std::to_string(parsed.port);
+    return name;
+}
+
+std::string without_userinfo(std::string_view text) {
+    // A bare HOST:PORT (keel wait's habit) has its authority at the start.
+    const std::size_t separator = text.find("://");
+    const std::size_t start = separator == std::string_view::npos ? 0 : separator + 3;
+    const std::size_t end = std::min(text.find_first_of("/?#", start), text.size());
+    const std::size_t at = text.substr(start, end - start).rfind('@');
+    if (at == std::string_view::npos) return std::string(text);
+    return std::string(text.substr(0, start)) + "***" + std::string(text.substr(start + at));
 }
 
 bool is_grpc(Scheme scheme) { return scheme == Scheme::grpc || scheme == Scheme::grpcs || scheme == Scheme::grpc_unix; }

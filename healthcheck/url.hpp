@@ -31,8 +31,22 @@ bool is_grpc(Scheme scheme);
 // unix:// or grpc+unix://: no host, a socket path.
 bool is_unix(Scheme scheme);
 
-// Errors say what is wrong and quote the input: "invalid URL 'ftp://x': scheme must be ...".
+// Errors say what is wrong and quote the input (userinfo hidden): "invalid URL 'ftp://x': scheme must be ...".
 Result<ProbeUrl> parse_probe_url(std::string_view text);
+
+// --authority NAME: the name a service reached by address answers to. `text` is what goes in
+// :authority or Host (HOST or HOST:PORT as given, the host lowercased); `host` is what TLS sends
+// as SNI and checks the certificate against.
+struct AuthorityName {
+    std::string text;
+    std::string host;
+    HostKind host_kind = HostKind::name;
+};
+Result<AuthorityName> parse_authority_name(std::string_view text);
+
+// The text with a URL's user:password@ shown as ***@: every message that quotes a URL goes
+// through this, since credentials there must never reach a log or the verdict line.
+std::string without_userinfo(std::string_view text);
 
 // "http", "https", "tcp", "unix", "grpc", "grpcs", "grpc+unix".
 std::string_view scheme_name(Scheme scheme);

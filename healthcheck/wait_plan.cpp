@@ -31,10 +31,10 @@ Result<WaitTarget> file_target(std::string_view text) {
     constexpr std::string_view prefix = "file://";
     std::string_view rest = text.substr(prefix.size());
     if (!rest.starts_with('/')) {
-        return fail("invalid target '" + std::string(text) + "': a file target is file:///ABSOLUTE/PATH");
+        return fail("invalid target '" + without_userinfo(text) + "': a file target is file:///ABSOLUTE/PATH");
     }
     auto path = percent_decoded(rest);
-    if (!path) return fail("invalid target '" + std::string(text) + "': " + path.error());
+    if (!path) return fail("invalid target '" + without_userinfo(text) + "': " + path.error());
     WaitTarget target;
     target.label = std::string(text);
     target.file = true;
@@ -80,7 +80,7 @@ Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs
     if (!config) {
         // A bare word that is not HOST:PORT says so; an option's error is the option's.
         if (bare && !parse_probe_url(args.url)) {
-            return fail("invalid target '" + std::string(text) +
+            return fail("invalid target '" + without_userinfo(text) +
                         "': give HOST:PORT or a URL (http://, https://, tcp://, unix://, file://)");
         }
         return fail(config.error());

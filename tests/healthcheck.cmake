@@ -18,10 +18,11 @@ if(KEEL_TLS)
 endif()
 if(KEEL_GRPC)
   list(APPEND health_unit_test_sources unit/health_grpc_call_test.cpp)
-  target_link_libraries(keel_unit_tests PRIVATE keel_health_grpc)
+  # The call's test decodes the request with nghttp2's own HPACK inflater.
+  target_link_libraries(keel_unit_tests PRIVATE keel_health_grpc keel::nghttp2)
 endif()
 keel_compile_together(keel_unit_tests health 8 ${health_unit_test_sources})
-target_compile_definitions(keel_unit_tests PRIVATE KEEL_TLS=$<BOOL:${KEEL_TLS}>)
+target_compile_definitions(keel_unit_tests PRIVATE KEEL_TLS=$<BOOL:${KEEL_TLS}> KEEL_GRPC=$<BOOL:${KEEL_GRPC}>)
 endif()
 
 # A small C++ HTTP(S) server: fast enough for bench/healthcheck.py, and probed once by the

@@ -1,5 +1,6 @@
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "health_request_check.hpp"
@@ -8,8 +9,20 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
+    if (const auto name = keel::health::parse_authority_name(text); name && name.value().host.empty()) __builtin_trap();
     const auto url = keel::health::parse_probe_url(text);
-    if (!url) return 0;
+    if (!url) {
+        // A URL's user:password@ never reaches the message.
+        const std::size_t scheme_end = text.find("://");
+        const std::size_t start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+        const std::size_t at = text.substr(start, text.find_first_of("/?#", start) - start).rfind('@');
+        if (at != std::string_view::npos && at > 0) {
+            // The message quotes the URL first: "invalid URL 'http://user:pw@" would be the leak.
+            const std::string leak = "invalid URL '" + std::string(text.substr(0, start + at + 1));
+            if (leak.find('*') == std::string::npos && url.error().starts_with(leak)) __builtin_trap();
+        }
+        return 0;
+    }
     const auto& value = url.value();
     if (!keel::health::is_grpc(value.scheme) && !value.service.empty()) __builtin_trap();
     for (const char c : value.service) {

@@ -36,6 +36,8 @@ def import_grpc():
 grpc, health, health_pb2, health_pb2_grpc = import_grpc()
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+UNKNOWN = health_pb2.HealthCheckResponse.UNKNOWN
+SERVICE_UNKNOWN = health_pb2.HealthCheckResponse.SERVICE_UNKNOWN
 
 
 class GrpcServer:

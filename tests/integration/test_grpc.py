@@ -11,8 +11,8 @@ import time
 import unittest
 
 import keel_testing
-from grpc_servers import (CONTINUATION, GOAWAY, HEADERS, NOT_SERVING, RST_STREAM, SERVING, SETTINGS, DATA, GrpcServer, frame,
-                          literal_headers, read_client_start)
+from grpc_servers import (CONTINUATION, GOAWAY, HEADERS, NOT_SERVING, RST_STREAM, SERVICE_UNKNOWN, SERVING, SETTINGS, UNKNOWN,
+                          DATA, GrpcServer, frame, literal_headers, read_client_start)
 from health_servers import Pki, Server, answer, never_answer, response
 from test_healthcheck import ProbeCase, clean_env, free_port
 
@@ -51,6 +51,13 @@ class Verdicts(ProbeCase):
             self.unhealthy(server.url("nope"), expect="gRPC status 5 NOT_FOUND")
         self.assertRegex(server.metadata[0]["user-agent"], r"^keel-healthcheck/\d+\.\d+\.\d+")
 
+    def test_unknown_and_service_unknown_statuses(self):
+        # grpcio's Check answers NOT_FOUND for a service it never heard of; a server may still
+        # report these two statuses (SERVICE_UNKNOWN is what Watch sends), and neither is healthy.
+        with GrpcServer({"old": SERVICE_UNKNOWN, "new": UNKNOWN}) as server:
+            self.unhealthy(server.url("old"), expect='SERVICE_UNKNOWN (service "old")')
+            self.unhealthy(server.url("new"), expect='UNKNOWN (service "new")')
+
     def test_status_changed_while_running(self):
         with GrpcServer({"app": SERVING}) as server:
             self.healthy(server.url("app"))
@@ -68,6 +75,21 @@ class Verdicts(ProbeCase):
             result = self.healthy("--header", "Authorization: Bearer s3cret", "--header", "x-tenant: blue", server.url())
         self.assertEqual(server.metadata[0]["authorization"], "Bearer s3cret")
         self.assertEqual(server.metadata[0]["x-tenant"], "blue")
+        self.assertNotIn("s3cret", result.stdout + result.stderr)
+
+    def test_metadata_from_a_header_file(self):
+        directory = tempfile.mkdtemp(prefix="keel-grpc-headers-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "metadata")
+        with open(path, "w") as f:
+            f.write("# from a Kubernetes secret\nauthorization: Bearer s3cret\n")
+        with GrpcServer() as server:
+            result = self.healthy("--header-file", path, server.url())
+        self.assertEqual(server.metadata[0]["authorization"], "Bearer s3cret")
+        self.assertNotIn("s3cret", result.stdout + result.stderr)
+        with open(path, "w") as f:
+            f.write("grpc-status: s3cret\n")
+        result = self.unhealthy("--header-file", path, "grpc://127.0.0.1:1", expect="line 1: grpc-status is set by the gRPC")
         self.assertNotIn("s3cret", result.stdout + result.stderr)
 
     def test_a_unix_socket(self):
@@ -107,6 +129,11 @@ class Tls(ProbeCase):
     def test_wrong_host_and_expired_certificates(self):
         with self.tls_server(self.pki.wrong_host) as server:
             self.unhealthy("--ca-file", self.pki.ca, server.url(scheme="grpcs"), expect="certificate verify failed")
+            # --authority fixes it for a service reached by address: SNI, the checked name and
+            # :authority all become the name.
+            self.healthy("--ca-file", self.pki.ca, "--authority", "wrong.example", server.url(scheme="grpcs"))
+            self.unhealthy("--ca-file", self.pki.ca, "--authority", "other.example", server.url(scheme="grpcs"),
+                           expect="(as other.example): certificate verify failed: hostname mismatch")
         with self.tls_server(self.pki.expired) as server:
             self.unhealthy("--ca-file", self.pki.ca, server.url(scheme="grpcs"), expect="expired")
 

@@ -108,6 +108,53 @@ class Http(ProbeCase):
         self.assertIn("\r\nX-Probe: yes\r\n", request)
         self.assertIn("\r\nAuthorization: Bearer t0k\r\n", request)
 
+    def test_header_file_lines_reach_the_server_and_never_the_output(self):
+        directory = tempfile.mkdtemp(prefix="keel-header-file-")
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "headers")
+        with open(path, "w") as f:
+            f.write("# the probe's token\r\nAuthorization: Bearer s3cret\r\n\nX-Tenant: blue\n")
+        with Server(answer(response())) as server:
+            self.healthy("--header", "X-First: 1", "--header-file", path, server.url())
+            self.healthy(server.url(), KEEL_HEALTHCHECK_HEADER_FILE=path)
+        request = server.requests[0].decode()
+        self.assertIn("\r\nX-First: 1\r\nAuthorization: Bearer s3cret\r\nX-Tenant: blue\r\n\r\n", request)
+        self.assertIn("\r\nAuthorization: Bearer s3cret\r\n", server.requests[1].decode())
+        with open(path, "w") as f:
+            f.write("X-Ok: 1\nAuthorization Bearer s3cret\n")
+        result = self.unhealthy("--header-file", path, "http://127.0.0.1:1/",
+                                expect=f"--header-file {path} line 2: invalid header: expected 'Name: value'")
+        self.assertNotIn("s3cret", result.stdout + result.stderr)
+        fifo = os.path.join(directory, "fifo")  # never opened for a blocking read
+        os.mkfifo(fifo)
+        for bad, reason in (("/nonexistent", "cannot open"), (directory, "is a directory"), ("/dev/zero", "is not a regular file"),
+                            (fifo, "is not a regular file")):
+            with self.subTest(bad=bad):
+                self.unhealthy("--header-file", bad, "http://127.0.0.1:1/", expect=f"--header-file {bad}: {reason}")
+
+    def test_secrets_in_bad_headers_and_urls_are_never_printed(self):
+        cases = [
+            (("--header", "Authorization: Bearer s3cret\x7f", "http://127.0.0.1:1/"), "invalid header 'Authorization'"),
+            (("--header", "Bearer s3cret", "http://127.0.0.1:1/"), "invalid header: expected 'Name: value'"),
+            (("http://user:s3cret@127.0.0.1:1/",), "invalid URL 'http://***@127.0.0.1:1/'"),
+        ]
+        for args, reason in cases:
+            with self.subTest(args=args):
+                result = self.unhealthy(*args, expect=reason)
+                self.assertNotIn("s3cret", result.stdout + result.stderr)
+        result = keel_testing.run_keel("wait", "--timeout", "1s", "user:s3cret@127.0.0.1:1", env=clean_env(), timeout=30)
+        self.assertIn("invalid target '***@127.0.0.1:1'", result.stderr)
+        self.assertNotIn("s3cret", result.stdout + result.stderr)
+
+    def test_authority_sets_the_host_header_and_conflicts_with_one(self):
+        with Server(answer(response())) as server:
+            self.healthy("--authority", "api.example.com", server.url())
+        self.assertIn("\r\nHost: api.example.com\r\n", server.requests[0].decode())
+        self.unhealthy("--authority", "a.example", "--header", "Host: b.example", "http://127.0.0.1:1/",
+                       expect="--header: Host and --authority both name the server")
+        self.unhealthy("--authority", "a.example", "tcp://127.0.0.1:1", expect="--authority is for http(s) and gRPC URLs")
+        self.unhealthy("--authority", "a/b", "http://127.0.0.1:1/", expect="--authority: invalid authority 'a/b'")
+
     def test_double_dash_before_the_url(self):
         with Server(answer(response())) as server:
             self.healthy("--timeout", "3s", "--", server.url())
@@ -386,8 +433,20 @@ class Tls(ProbeCase):
     def test_wrong_host_and_wrong_ip_fail(self):
         with self.serve(self.pki.wrong_host) as server:
             self.unhealthy("--ca-file", self.pki.ca, server.url("https", host="localhost"), expect="hostname mismatch")
-            self.unhealthy("--ca-file", self.pki.ca, server.url("https"), expect="IP address mismatch")
+            self.unhealthy("--ca-file", self.pki.ca, server.url("https"),
+                           expect="IP address mismatch (--authority NAME checks the certificate against NAME)")
             self.healthy("--insecure", server.url("https"))
+
+    def test_authority_sets_sni_host_and_the_checked_name(self):
+        names = []
+        context = self.pki.server_context(self.pki.wrong_host)
+        context.sni_callback = lambda sock, name, ctx: names.append(name)
+        with Server(answer(response(body=b"secure")), tls=context) as server:
+            self.healthy("--ca-file", self.pki.ca, "--authority", "wrong.example", server.url("https"))
+            self.unhealthy("--ca-file", self.pki.ca, "--authority", "other.example", server.url("https"),
+                           expect="(as other.example): certificate verify failed: hostname mismatch")
+        self.assertEqual(names[:2], ["wrong.example", "other.example"])
+        self.assertIn("\r\nHost: wrong.example\r\n", server.requests[0].decode())
 
     def test_expired_certificate_fails(self):
         with self.serve(self.pki.expired) as server:

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <nghttp2/nghttp2.h>
+
 #include "healthcheck/grpc_call.hpp"
 
 namespace {
@@ -47,7 +49,62 @@ GrpcCall started_call(const std::string& service = "") {
     return GrpcCall({"http", "127.0.0.1:50051", service, "1999m", {{"X-Tenant", "blue"}}});
 }
 
+// The request's header fields, decoded from the first HEADERS frame with nghttp2's own HPACK
+// inflater (the client's encoder may index or Huffman-code them).
+std::vector<std::pair<std::string, std::string>> request_fields(const std::string& out) {
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::size_t at = 24;  // the connection preface
+    while (at + 9 <= out.size()) {
+        const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(out[at + i]); };
+        const std::size_t size = (std::size_t{byte(0)} << 16) | (std::size_t{byte(1)} << 8) | byte(2);
+        if (byte(3) == 1) {
+            nghttp2_hd_inflater* inflater = nullptr;
+            REQUIRE(nghttp2_hd_inflate_new(&inflater) == 0);
+            const auto* in = reinterpret_cast<const std::uint8_t*>(out.data() + at + 9);
+            std::size_t left = size;
+            for (;;) {
+                nghttp2_nv field{};
+                int flags = 0;
+                const auto used = nghttp2_hd_inflate_hd2(inflater, &field, &flags, in, left, 1);
+                REQUIRE(used >= 0);
+                in += used;
+                left -= static_cast<std::size_t>(used);
+                if ((flags & NGHTTP2_HD_INFLATE_EMIT) != 0) {
+                    fields.emplace_back(std::string(reinterpret_cast<const char*>(field.name), field.namelen),
+                                        std::string(reinterpret_cast<const char*>(field.value), field.valuelen));
+                }
+                if ((flags & NGHTTP2_HD_INFLATE_FINAL) != 0) break;
+                if (used == 0 && left == 0) break;
+            }
+            nghttp2_hd_inflate_del(inflater);
+            return fields;
+        }
+        at += 9 + size;
+    }
+    return fields;
+}
+
 }  // namespace
+
+TEST_CASE("the request: POST to Check with :authority, te, grpc-timeout, user-agent and the metadata") {
+    GrpcCall call({"https", "billing.internal:443", "billing", "1999m", {{"X-Tenant", "blue"}, {"authorization", "Bearer t"}}});
+    const auto fields = request_fields(call.take_output());
+    const std::vector<std::pair<std::string, std::string>> expected_start = {
+        {":method", "POST"}, {":scheme", "https"}, {":path", "/grpc.health.v1.Health/Check"}, {":authority", "billing.internal:443"}};
+    REQUIRE(fields.size() >= expected_start.size());
+    CHECK(std::vector(fields.begin(), fields.begin() + 4) == expected_start);
+    const auto has = [&](const std::string& name, const std::string& value) {
+        for (const auto& field : fields) {
+            if (field.first == name) return field.second == value;
+        }
+        return false;
+    };
+    CHECK(has("te", "trailers"));
+    CHECK(has("content-type", "application/grpc"));
+    CHECK(has("grpc-timeout", "1999m"));
+    CHECK(has("x-tenant", "blue"));  // HTTP/2 names are lowercase (RFC 9113 8.2.1)
+    CHECK(has("authorization", "Bearer t"));
+}
 
 TEST_CASE("the call starts with the connection preface, SETTINGS and one request") {
     GrpcCall call({"http", "127.0.0.1:50051", "billing", "1999m", {}});

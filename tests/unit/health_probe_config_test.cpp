@@ -100,6 +100,89 @@ TEST_CASE("tcp:// needs no request; https needs TLS in the build") {
 #endif
 }
 
+namespace {
+
+keel::health::ReadHeaderFile file_holding(std::string text) {
+    return [text](const std::string& path) -> keel::Result<std::string> {
+        if (path == "/missing") return keel::fail("cannot open: No such file or directory");
+        return text;
+    };
+}
+
+}  // namespace
+
+TEST_CASE("--header-file adds its lines after --header; errors name the line, never the value") {
+    HealthcheckArgs args;
+    args.headers = {"X-A: 1"};
+    args.header_file = "/run/secrets/probe-headers";
+    const auto config = make_probe_config(args, no_origin, file_holding("# probe\nAuthorization: Bearer abc\n"));
+    REQUIRE_MESSAGE(config.ok(), config.error());
+    CHECK(config.value().request.find("X-A: 1\r\nAuthorization: Bearer abc\r\n\r\n") != std::string::npos);
+
+    const auto bad_line = make_probe_config(args, no_origin, file_holding("X-B: 2\nAuthorization Bearer s3cret\n"));
+    REQUIRE_FALSE(bad_line.ok());
+    CHECK(bad_line.error() == "--header-file /run/secrets/probe-headers line 2: invalid header: expected 'Name: value'");
+
+    args.header_file = "/missing";
+    const auto missing = make_probe_config(args, no_origin, file_holding(""));
+    REQUIRE_FALSE(missing.ok());
+    CHECK(missing.error() == "--header-file /missing: cannot open: No such file or directory");
+    CHECK_FALSE(make_probe_config(args, no_origin).ok());  // no reader: refused, not ignored
+
+    args.url = "grpc://127.0.0.1:50051";
+    args.header_file = "/run/secrets/probe-headers";
+    const auto grpc = make_probe_config(args, no_origin, file_holding("authorization: Bearer abc\n"));
+    REQUIRE_MESSAGE(grpc.ok(), grpc.error());
+    REQUIRE(grpc.value().metadata.size() == 2);
+    CHECK(grpc.value().metadata[1].name == "authorization");
+    const auto reserved = make_probe_config(args, no_origin, file_holding("\ngrpc-timeout: 1S\n"));
+    REQUIRE_FALSE(reserved.ok());
+    CHECK(reserved.error() == "--header-file /run/secrets/probe-headers line 2: grpc-timeout is set by the gRPC protocol itself");
+
+    args.url = "tcp://127.0.0.1:5432";
+    CHECK_FALSE(make_probe_config(args, no_origin, file_holding("")).ok());
+}
+
+TEST_CASE("--authority sets Host or :authority and the TLS name, and conflicts with a Host header") {
+    HealthcheckArgs args;
+    args.url = "https://127.0.0.1:8443/health";
+    args.authority = "API.example.com";
+    const auto https = make_probe_config(args, no_origin);
+#if KEEL_TLS
+    REQUIRE_MESSAGE(https.ok(), https.error());
+    CHECK(https.value().request.rfind("GET /health HTTP/1.1\r\nHost: api.example.com\r\n", 0) == 0);
+    CHECK(keel::health::tls_server_name(https.value()) == "api.example.com");
+    CHECK(keel::health::tls_server_kind(https.value()) == keel::health::HostKind::name);
+#endif
+    args.url = "http://127.0.0.1:8080/health";
+    const auto plain = make_probe_config(args, no_origin);
+    REQUIRE(plain.ok());
+    CHECK(keel::health::tls_server_name(plain.value()) == "api.example.com");
+    args.authority.reset();
+    CHECK(keel::health::tls_server_name(make_probe_config(args, no_origin).value()) == "127.0.0.1");
+
+    args.authority = "api.example.com";
+    args.headers = {"Host: other"};
+    const auto both = make_probe_config(args, no_origin);
+    REQUIRE_FALSE(both.ok());
+    CHECK(both.error().rfind("--header: Host and --authority both name the server", 0) == 0);
+
+    args.headers.clear();
+    args.url = "tcp://127.0.0.1:5432";
+    CHECK(make_probe_config(args, no_origin).error().rfind("--authority is for http(s) and gRPC URLs", 0) == 0);
+    args.url = "http://h/";
+    args.authority = "a b";
+    CHECK(make_probe_config(args, no_origin).error().rfind("--authority: ", 0) == 0);
+#if KEEL_GRPC
+    args.url = "grpc://10.0.0.7:50051/billing";
+    args.authority = "billing.internal:443";
+    const auto grpc = make_probe_config(args, no_origin);
+    REQUIRE_MESSAGE(grpc.ok(), grpc.error());
+    CHECK(grpc.value().authority->text == "billing.internal:443");
+    CHECK(keel::health::tls_server_name(grpc.value()) == "billing.internal");
+#endif
+}
+
 TEST_CASE("flag text") {
     for (const char* yes : {"true", "1", "yes", "ON"}) CHECK(keel::health::parse_flag_text(yes).value());
     for (const char* no : {"", "false", "0", "no", "Off"}) CHECK_FALSE(keel::health::parse_flag_text(no).value());

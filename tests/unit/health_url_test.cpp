@@ -71,7 +71,6 @@ TEST_CASE("bad URLs say why and quote the input") {
         {"http://[::1/", "unterminated"},
         {"http://[1.2.3.4]/", "not an IPv6 address"},
         {"http://[::1]x/", "after ']'"},
-        {"http://user:pw@h/", "not supported"},
         {"http://h%41/", "invalid character"},
         {"tcp://h", "needs a port"},
         {"tcp://h:1/x", "no path"},
@@ -101,6 +100,46 @@ TEST_CASE("bad URLs say why and quote the input") {
     }
     CHECK_FALSE(parse_probe_url("http://" + std::string(254, 'a') + "/").ok());
     CHECK_FALSE(parse_probe_url("http://h/" + std::string(9000, 'a')).ok());
+}
+
+TEST_CASE("credentials in a URL never reach a message") {
+    for (const char* text : {"http://user:s3cret@h/", "https://s3cret@h:443/x", "grpc://a:s3cret@h:1/svc", "tcp://s3cret@h:1",
+                             "http://user:s3cret@[::1/"}) {
+        CAPTURE(text);
+        const auto url = parse_probe_url(text);
+        REQUIRE_FALSE(url.ok());
+        CHECK(url.error().find("s3cret") == std::string::npos);
+        CHECK(url.error().find("***@") != std::string::npos);
+    }
+    CHECK(keel::health::without_userinfo("http://u:p@h:1/a@b?c@d") == "http://***@h:1/a@b?c@d");
+    CHECK(keel::health::without_userinfo("http://h/a@b") == "http://h/a@b");
+    CHECK(keel::health::without_userinfo("user:pw@db:5432") == "***@db:5432");
+    CHECK(keel::health::without_userinfo("db:5432") == "db:5432");
+}
+
+TEST_CASE("--authority names: HOST or HOST:PORT, the host lowercased, IPv6 bracketed") {
+    using keel::health::parse_authority_name;
+    const auto name = parse_authority_name("API.example.com");
+    REQUIRE_MESSAGE(name.ok(), name.error());
+    CHECK(name.value().text == "api.example.com");
+    CHECK(name.value().host == "api.example.com");
+    CHECK(name.value().host_kind == keel::health::HostKind::name);
+    const auto with_port = parse_authority_name("api.example.com:8443");
+    REQUIRE(with_port.ok());
+    CHECK(with_port.value().text == "api.example.com:8443");
+    CHECK(with_port.value().host == "api.example.com");
+    const auto v6 = parse_authority_name("[::1]:50051");
+    REQUIRE(v6.ok());
+    CHECK(v6.value().text == "[::1]:50051");
+    CHECK(v6.value().host == "::1");
+    CHECK(v6.value().host_kind == keel::health::HostKind::ipv6);
+    for (const char* bad : {"", "a b", "h/x", "h?x", "u:p@h", "h:0", "h:x", "::1", "[::1", "h_%"}) {
+        CAPTURE(bad);
+        const auto refused = parse_authority_name(bad);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().find('\n') == std::string::npos);
+        CHECK(refused.error().find("u:p") == std::string::npos);
+    }
 }
 
 TEST_CASE("host_port and host_header bracket IPv6 and drop default ports") {
