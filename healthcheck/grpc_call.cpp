@@ -70,6 +70,13 @@ using State = GrpcCall::State;
 
 State& state_of(void* user_data) { return *static_cast<State*>(user_data); }
 
+// "" when the response's content-type is gRPC's; else the verdict's reason.
+std::string wrong_content_type(const State& state) {
+    if (!state.has_content_type) return "not a gRPC response: no content-type";
+    if (state.content_type.starts_with("application/grpc")) return "";
+    return "not a gRPC response: content-type '" + printable(state.content_type) + "'";
+}
+
 int on_header(nghttp2_session*, const nghttp2_frame* frame, const std::uint8_t* name_data, std::size_t name_size,
               const std::uint8_t* value_data, std::size_t value_size, std::uint8_t, void* user_data) {
     State& state = state_of(user_data);
@@ -294,17 +301,12 @@ GrpcVerdict GrpcCall::verdict() const {
             return unhealthy("no response");
         }
         if (state.http_status != 200) return unhealthy("HTTP status " + std::to_string(state.http_status) + ", not a gRPC response");
-        if (!state.has_content_type || !state.content_type.starts_with("application/grpc")) {
-            return unhealthy(state.has_content_type ? "not a gRPC response: content-type '" + printable(state.content_type) + "'"
-                                                    : "not a gRPC response: no content-type");
-        }
+        if (const std::string wrong = wrong_content_type(state); !wrong.empty()) return unhealthy(wrong);
         if (state.reset_code) return unhealthy("the server reset the stream with " + code_name(*state.reset_code) + " during the response");
         if (!state.closed_why.empty()) return unhealthy(state.closed_why + " during the response");
         return unhealthy("the response ended without grpc-status");
     }
-    if (state.http_status == 200 && (!state.has_content_type || !state.content_type.starts_with("application/grpc"))) {
-        return unhealthy("not a gRPC response: content-type '" + printable(state.content_type) + "'");
-    }
+    if (const std::string wrong = wrong_content_type(state); state.http_status == 200 && !wrong.empty()) return unhealthy(wrong);
     auto status = decode_health_response(state.body);
     if (!status) return unhealthy("invalid HealthCheckResponse: " + status.error());
     const std::string name = health_status_name(status.value());

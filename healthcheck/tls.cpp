@@ -77,6 +77,10 @@ std::string explain_openssl_error(unsigned long code) {
 }  // namespace
 
 Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) {
+    // Before anything else in OpenSSL: never read the image's openssl.cnf (or $OPENSSL_CONF). A
+    // distribution's file can raise the security level, load providers or .include other files,
+    // and the probe's behaviour must depend on its options only; parsing it also costs every probe.
+    if (OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) != 1) return fail("cannot initialise OpenSSL (out of memory?)");
     SSL_CTX* native = SSL_CTX_new(TLS_client_method());
     if (native == nullptr) return fail("cannot create the TLS context (out of memory?)");
     std::unique_ptr<TlsClient> client(new TlsClient(native, options.insecure, options.deadline));

@@ -414,6 +414,20 @@ class Tls(ProbeCase):
                 with self.serve(cert, tls12_ciphers=ciphers) as server:
                     self.healthy("--ca-file", self.pki.ca, server.url("https"))
 
+    def test_the_images_openssl_cnf_is_never_read(self):
+        # A config that leaves no cipher for a TLS 1.2 ECDSA server, and a FIFO (a blocking open,
+        # which hung the probe past its deadline): keel's behaviour comes from its options alone.
+        conf = os.path.join(self.tmp, "openssl.cnf")
+        with open(conf, "w") as f:
+            f.write("openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = none\n[none]\nCipherString = aECDSA:!aECDSA\n")
+        fifo = os.path.join(self.tmp, "openssl.fifo")
+        if not os.path.exists(fifo):
+            os.mkfifo(fifo)
+        with self.serve(self.pki.leaf, tls12_ciphers="ECDHE-ECDSA-AES128-GCM-SHA256") as server:
+            for path in (conf, fifo):
+                with self.subTest(path=path):
+                    self.healthy("--ca-file", self.pki.ca, server.url("https"), OPENSSL_CONF=path)
+
     def test_a_server_offering_only_finite_field_dhe_fails_the_handshake(self):
         # keel's own OpenSSL (the static musl builds) is built without DH (no-dh); the dev build
         # links the host's OpenSSL, which has it.
