@@ -19,6 +19,8 @@ health::WaitArgs wait_args_of(const SupervisorArgs& args) {
     wait.timeout = args.wait_timeout;
     wait.interval = args.wait_interval;
     wait.ca_file = args.wait_ca_file;
+    wait.cert = args.wait_cert;
+    wait.key = args.wait_key;
     wait.insecure = args.wait_insecure;
     wait.expect_status = args.wait_expect_status;
     return wait;

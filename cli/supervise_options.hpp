@@ -32,6 +32,8 @@ struct SupervisorArgs {
     std::string wait_timeout = health::WaitArgs{}.timeout;
     std::string wait_interval = health::WaitArgs{}.interval;
     std::string wait_ca_file;
+    std::string wait_cert;
+    std::string wait_key;
     bool wait_insecure = false;
     std::string wait_expect_status = health::WaitArgs{}.expect_status;
     bool operator==(const SupervisorArgs&) const = default;

@@ -76,6 +76,12 @@ Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs
     const bool bare = text.find("://") == std::string_view::npos;
     HealthcheckArgs args = options;
     args.url = bare ? "tcp://" + std::string(text) : std::string(text);
+    // A client certificate is for the TLS targets among them; the others just do not use it.
+    const auto url = parse_probe_url(args.url);
+    if (!url || (url.value().scheme != Scheme::https && url.value().scheme != Scheme::grpcs)) {
+        args.cert.reset();
+        args.key.reset();
+    }
     auto config = make_probe_config(args, [](std::string_view, const std::string&) { return std::string(); });
     if (!config) {
         // A bare word that is not HOST:PORT says so; an option's error is the option's.
@@ -93,7 +99,7 @@ Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs
 
 Result<WaitTarget> parse_wait_target(std::string_view text) { return make_wait_target(text, HealthcheckArgs{}); }
 
-std::string check_ca_file(std::string_view text) { return text.empty() ? "needs a path" : ""; }
+std::string check_path_option(std::string_view text) { return text.empty() ? "needs a path" : ""; }
 
 Result<WaitPlan> make_wait_plan(const WaitArgs& args) {
     WaitPlan plan;
@@ -109,6 +115,14 @@ Result<WaitPlan> make_wait_plan(const WaitArgs& args) {
     probe_options.expect_status = args.expect_status;
     probe_options.insecure = args.insecure ? "true" : "";
     if (!args.ca_file.empty()) probe_options.ca_file = args.ca_file;
+    if (args.cert.empty() != args.key.empty()) {
+        return fail(args.cert.empty() ? "a client key needs its certificate (--cert, or --wait-cert for the supervisor)"
+                                      : "a client certificate needs its key (--key, or --wait-key for the supervisor)");
+    }
+    if (!args.cert.empty()) {
+        probe_options.cert = args.cert;
+        probe_options.key = args.key;
+    }
     for (const std::string& text : args.targets) {
         auto target = make_wait_target(text, probe_options);
         if (!target) return fail(target.error());

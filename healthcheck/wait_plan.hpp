@@ -22,6 +22,8 @@ struct WaitArgs {
     std::string interval = "250ms";    // first retry delay; doubles up to backoff_cap
     std::string ca_file;               // https targets; empty: the system bundle
     bool insecure = false;             // https targets: no certificate check
+    std::string cert;                  // https, grpcs targets: mTLS client certificate (PEM); with key
+    std::string key;                   // its private key
     std::string expect_status = "200-399";
 };
 
@@ -69,12 +71,13 @@ Result<Duration> parse_wait_interval(std::string_view text);
 // http://, https://, tcp://, unix:// (anything `keel healthcheck` accepts), file:///PATH, or a bare
 // HOST:PORT (tcp, the wait-for-it habit). A comma, which separates targets, is written %2C; in a
 // file:// path every %XX is decoded. A probe target gets `options` (expect-status, insecure,
-// ca-file) as `keel healthcheck` would; parse_wait_target checks the text with the defaults.
+// ca-file; cert and key for https and grpcs targets only) as `keel healthcheck` would;
+// parse_wait_target checks the text with the defaults.
 Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs& options);
 Result<WaitTarget> parse_wait_target(std::string_view text);
 
-// --ca-file's check (CLI11 and the direct parser): "" when valid.
-std::string check_ca_file(std::string_view text);
+// --ca-file, --cert and --key (CLI11 and the direct parser): "" when valid.
+std::string check_path_option(std::string_view text);
 
 // Validated args -> plan; the error names the value that failed.
 Result<WaitPlan> make_wait_plan(const WaitArgs& args);

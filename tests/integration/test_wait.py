@@ -8,6 +8,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -121,6 +122,39 @@ class Targets(WaitCase):
             self.assertIn("certificate", result.stderr)
             result = self.wait(server.url("https"), "--insecure")
             self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_a_server_requiring_a_client_certificate(self):
+        if not TLS:
+            result = self.wait("--cert", "/c.pem", "--key", "/k.pem", "https://127.0.0.1:1/")
+            self.assertEqual(result.returncode, 2, result.stderr)
+            self.assertIn("keel was built without TLS", result.stderr)
+            return
+        pki = Pki(os.path.join(self.dir, "pki"))
+        key = os.path.join(self.dir, "client.key")
+        shutil.copyfile(pki.key_of(pki.leaf), key)
+        os.chmod(key, 0o600)
+        context = pki.server_context(pki.leaf)
+        context.verify_mode = ssl.CERT_REQUIRED
+        context.load_verify_locations(pki.ca)
+        port = self.late_listener(0.0)
+        with Server(answer(response()), tls=context) as server:
+            # The certificate goes to the TLS target; the tcp target beside it does not need one.
+            result = self.wait(server.url("https"), f"127.0.0.1:{port}", "--ca-file", pki.ca, "--cert", pki.leaf,
+                               "--key", key)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            result = self.wait(server.url("https"), "--ca-file", pki.ca, "--timeout", "500ms", "--interval", "100ms")
+            self.assertEqual(result.returncode, 1, result.stderr)
+            # The supervisor's --wait takes the same pair as --wait-cert and --wait-key.
+            proc = self.start("--require", "none", "--wait", server.url("https"), "--wait-ca-file", pki.ca,
+                              "--wait-cert", pki.leaf, "--wait-key", key, "--", sv.PAYLOAD, "exit", "0")
+            _, err = proc.communicate(timeout=30)
+            self.assertEqual(proc.returncode, 0, err)
+            self.assertIn(" is up after ", err)
+        for args in (["--cert", pki.leaf], ["--key", key]):
+            with self.subTest(args=args):
+                result = self.wait("db:1", *args)
+                self.assertEqual(result.returncode, 2, result.stderr)
+                self.assertIn("client", result.stderr)
 
     def test_a_unix_socket_created_late(self):
         path = os.path.join(self.dir, "app.sock")
@@ -243,7 +277,7 @@ class BadInput(WaitCase):
     def test_help_names_every_option_and_variable(self):
         result = subprocess.run(sv.keel_cmd("wait", "--help"), capture_output=True, text=True, timeout=30)
         self.assertEqual(result.returncode, 0, result.stderr)
-        for needle in ("--timeout", "--interval", "--ca-file", "--insecure", "--expect-status", "KEEL_WAIT_TIMEOUT",
+        for needle in ("--timeout", "--interval", "--ca-file", "--cert", "--key", "--insecure", "--expect-status", "KEEL_WAIT_TIMEOUT",
                        "KEEL_WAIT", "file:///PATH", "Exit codes"):
             self.assertIn(needle, result.stdout)
 
