@@ -18,6 +18,7 @@
 #include "cli/option_specs.hpp"
 #include "cli/supervise_options.hpp"
 #include "cli/wait_command.hpp"
+#include "healthcheck/wait.hpp"
 #include "common/sys/signal_mask.hpp"
 #include "common/duration.hpp"
 #include "init/inherited_state.hpp"
@@ -80,6 +81,17 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
                    const init::InheritedState& inherited) {
     apply_global_options(global);
     init::log_inherited_state(inherited);
+    // --wait's options together (each value was checked alone while parsing): a certificate
+    // without its key, or files that cannot be read, are a bad command line, before anything starts.
+    if (!supervisor.wait.empty()) {
+        const health::WaitArgs wait = wait_args_of(supervisor);
+        auto plan = health::make_wait_plan(wait);
+        auto files = plan ? health::check_client_files(wait, "wait-") : Result<bool>(true);
+        if (!plan || !files) {
+            std::fprintf(stderr, "keel: --wait: %s\nRun 'keel --help' for usage.\n", (!plan ? plan.error() : files.error()).c_str());
+            return exit_usage;
+        }
+    }
     return init::supervise(make_supervisor_config(supervisor, std::move(program)));
 }
 

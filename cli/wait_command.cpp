@@ -28,6 +28,10 @@ int run_wait_command(const health::WaitArgs& args) {
         std::fprintf(stderr, "keel: wait: %s\nRun 'keel wait --help' for usage.\n", plan.error().c_str());
         return exit_usage;
     }
+    if (auto files = health::check_client_files(args, ""); !files) {
+        std::fprintf(stderr, "keel: wait: %s\n", files.error().c_str());
+        return exit_usage;
+    }
     // The signals whose default action ends a process (as for `keel sleep`) end the wait with
     // 128+N, as PID 1 too, where no default action applies; they stay blocked and come through
     // the signalfd. Every other signal acts the default way again, as for the probe: one mask

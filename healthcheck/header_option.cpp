@@ -37,6 +37,9 @@ Result<HeaderField> parse_header_option(std::string_view text) {
     if (name.empty()) return bad("empty name");
     if (!token) return bad("the name may hold only letters, digits and !#$%&'*+-.^_`|~");
     const std::string_view value = trim_blanks(text.substr(colon + 1));
+    // `--header X-Api-Key: TOKEN` unquoted splits in two, and TOKEN would then be read (and
+    // quoted) as the URL: an empty value is refused first, with what to write instead.
+    if (value.empty()) return bad("no value after ':' (quote the whole 'Name: value' as one argument)");
     if (!std::all_of(value.begin(), value.end(), is_field_value_char)) return bad("control characters in the value");
     for (const char* reserved : {"Connection", "Content-Length", "Transfer-Encoding"}) {
         if (same_header_name(name, reserved)) {
@@ -49,6 +52,7 @@ Result<HeaderField> parse_header_option(std::string_view text) {
 Result<std::vector<NumberedLine>> header_file_lines(std::string_view text) {
     std::vector<NumberedLine> lines;
     int number = 0;
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a UTF-8 byte order mark (Windows editors)
     while (!text.empty()) {
         const std::size_t end = text.find('\n');
         std::string_view line = text.substr(0, end);

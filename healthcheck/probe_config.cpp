@@ -77,6 +77,7 @@ Result<std::vector<GivenHeader>> collect_headers(const HealthcheckArgs& args, co
     if (!text) return fail(where + ": " + text.error());
     auto lines = header_file_lines(text.value());
     if (!lines) return fail(where + ": " + lines.error());
+    if (lines.value().empty()) return fail(where + ": holds no 'Name: value' line (an empty secret mount?)");
     for (const auto& line : lines.value()) {
         const std::string origin = where + " line " + std::to_string(line.number);
         auto field = parse_header_option(line.text);
@@ -161,6 +162,11 @@ HostKind tls_server_kind(const ProbeConfig& config) {
 
 Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginOf& origin_of,
                                       const ReadHeaderFile& read_header_file) {
+    // Headers first: a misquoted one (`--header Authorization: Bearer TOKEN`) leaves its value
+    // as the URL or an extra word, which the messages below would quote.
+    for (const auto& header : args.headers) {
+        if (auto field = checked("--header", header, origin_of, parse_header_option); !field) return fail(field.error());
+    }
     if (!args.unexpected.empty()) return fail(describe_unexpected(args.unexpected));
     ProbeConfig config;
     const std::string url_text = args.url.empty() ? default_probe_url : args.url;

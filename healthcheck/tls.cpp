@@ -33,8 +33,11 @@ constexpr std::size_t max_client_pem_size = std::size_t{1} << 20;
 // Kubernetes mounts secrets 0644 unless told otherwise (defaultMode), so a key others can read is
 // a warning, not a refusal; stdout stays the verdict.
 void warn_if_others_can_read(const std::string& path) {
+    // Once per process: keel wait reads the key again on every try.
+    static bool warned = false;
     struct stat info {};
-    if (::stat(path.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+    if (!warned && ::stat(path.c_str(), &info) == 0 && (info.st_mode & S_IROTH) != 0) {
+        warned = true;
         log::warn("--key {}: every user can read this private key (mode {:04o}); 0600 or 0640 keeps it private", path,
                   info.st_mode & 07777);
     }

@@ -185,6 +185,12 @@ Result<AuthorityName> parse_authority_name(std::string_view text) {
     parsed.default_port = true;
     if (std::string error = parse_authority(text, parsed); !error.empty()) return bad(error);
     AuthorityName name{parsed.host_kind == HostKind::ipv6 ? "[" + parsed.host + "]" : parsed.host, parsed.host, parsed.host_kind};
+    // "api.example.com." is the same name, fully qualified; SNI and the certificate carry it
+    // without the dot (RFC 6066 3).
+    if (name.host.ends_with('.')) name.host.pop_back();
+    if (name.host.empty() || name.host.ends_with('.') || name.host.starts_with('.') || name.host.find("..") != std::string::npos) {
+        return bad("not a host name");
+    }
     if (!parsed.default_port) name.text += ":" + std::to_string(parsed.port);
     return name;
 }
@@ -192,11 +198,12 @@ Result<AuthorityName> parse_authority_name(std::string_view text) {
 std::string without_userinfo(std::string_view text) {
     // A bare HOST:PORT (keel wait's habit) has its authority at the start.
     const std::size_t separator = text.find("://");
+    // Up to the last '@' anywhere, not only in the authority: a password may hold '/', '?' or
+    // '#', and hiding part of a path that holds '@' costs a message nothing.
     const std::size_t start = separator == std::string_view::npos ? 0 : separator + 3;
-    const std::size_t end = std::min(text.find_first_of("/?#", start), text.size());
-    const std::size_t at = text.substr(start, end - start).rfind('@');
-    if (at == std::string_view::npos) return std::string(text);
-    return std::string(text.substr(0, start)) + "***" + std::string(text.substr(start + at));
+    const std::size_t at = text.rfind('@');
+    if (at == std::string_view::npos || at < start) return std::string(text);
+    return std::string(text.substr(0, start)) + "***" + std::string(text.substr(at));
 }
 
 bool is_grpc(Scheme scheme) { return scheme == Scheme::grpc || scheme == Scheme::grpcs || scheme == Scheme::grpc_unix; }

@@ -9,6 +9,8 @@
 #include <csignal>
 #include <chrono>
 #include <cstring>
+#include <string>
+#include <utility>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -24,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/logging.hpp"
+#include "common/sys/read_file.hpp"
 #include "common/text.hpp"
 #include "healthcheck/probe.hpp"
 
@@ -296,6 +299,18 @@ void TargetWait::stop() {
 }
 
 }  // namespace
+
+Result<bool> check_client_files(const WaitArgs& args, std::string_view option_prefix) {
+    const std::pair<std::string_view, const std::string*> files[] = {{"cert", &args.cert}, {"key", &args.key}};
+    for (const auto& [name, path] : files) {
+        if (path->empty()) continue;
+        auto text = sys::read_small_file(*path, std::size_t{1} << 20);
+        if (!text) return fail("--" + std::string(option_prefix) + std::string(name) + " " + *path + ": " + text.error());
+        std::string bytes = std::move(text).value();
+        explicit_bzero(bytes.data(), bytes.size());  // a key stays out of freed memory
+    }
+    return true;
+}
 
 int wait_for_targets(const WaitPlan& plan, int stop_fd) {
     if (plan.targets.empty()) return wait_all_up;

@@ -3,6 +3,9 @@
 // event loop, each retried on its own backoff, one deadline over all. Progress goes to keel's log
 // at info, the default level: it is the first thing a user reads when a container does not start.
 
+#include <string_view>
+
+#include "common/result.hpp"
 #include "healthcheck/wait_plan.hpp"
 
 namespace keel::health {
@@ -18,5 +21,10 @@ inline constexpr int wait_timed_out = 1;
 // hold, blocked in getaddrinfo, when this returns: the supervisor therefore runs its wait in a
 // child process (init/lifecycle/start_gate.hpp), so no such thread lives on beside PROGRAM.
 int wait_for_targets(const WaitPlan& plan, int stop_fd);
+
+// Before the wait: the client certificate and key (WaitArgs cert, key) can be read, so a wrong
+// path is a bad command line (exit 2), not a target that never comes up. Each try reads them again
+// (a rotated secret is picked up). `option_prefix` is "" for keel wait, "wait-" for the supervisor.
+Result<bool> check_client_files(const WaitArgs& args, std::string_view option_prefix);
 
 }  // namespace keel::health

@@ -11,7 +11,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     // --header-file's lines go through the same parser.
     if (const auto lines = keel::health::header_file_lines(text)) {
-        for (const auto& line : lines.value()) (void)keel::health::parse_header_option(line.text);
+        int previous = 0;
+        for (const auto& line : lines.value()) {
+            if (line.number <= previous || line.text.empty() || line.text.front() == '#') __builtin_trap();
+            if (line.text.find('\n') != std::string_view::npos) __builtin_trap();  // a stray CR stays, for parse_header_option to refuse
+            previous = line.number;
+            (void)keel::health::parse_header_option(line.text);
+        }
+    } else if (lines.error().find(':') != std::string::npos && !lines.error().starts_with("line ") &&
+               !lines.error().starts_with("more than")) {
+        __builtin_trap();  // errors are "line N: why" or "more than N headers", never the text
     }
     const auto field = keel::health::parse_header_option(text);
     if (!field) {

@@ -137,6 +137,10 @@ class Http(ProbeCase):
             (("--header", "Authorization: Bearer s3cret\x7f", "http://127.0.0.1:1/"), "invalid header 'Authorization'"),
             (("--header", "Bearer s3cret", "http://127.0.0.1:1/"), "invalid header: expected 'Name: value'"),
             (("http://user:s3cret@127.0.0.1:1/",), "invalid URL 'http://***@127.0.0.1:1/'"),
+            (("http://user:s3/cret@127.0.0.1:1/",), "invalid URL 'http://***@127.0.0.1:1/'"),
+            # Unquoted in an exec form, the value becomes the URL or an extra word: never quoted.
+            (("--header", "X-Api-Key:", "s3cret"), "invalid header 'X-Api-Key': no value after ':'"),
+            (("--header", "Authorization:", "Bearer", "s3cret", "http://127.0.0.1:1/"), "invalid header 'Authorization'"),
         ]
         for args, reason in cases:
             with self.subTest(args=args):

@@ -248,6 +248,7 @@ class BadInput(WaitCase):
             (["db:1", "--interval", "0s"], "longer than 0"),
             (["db:1", "--expect-status", "600"], "600"),
             (["db:1", "--bogus"], "--bogus"),
+            (["db:1", "--cert", "/nonexistent.pem", "--key", "/nonexistent.key"], "--cert /nonexistent.pem: cannot open"),
             ([], "no TARGET"),
         ]
         for args, needle in cases:
@@ -349,7 +350,8 @@ class SupervisorWait(WaitCase):
 
     def test_bad_wait_options_are_exit_2(self):
         for args in (["--wait", "db"], ["--wait", "db:1", "--wait-timeout", "5"], ["--wait-interval=0s"],
-                     ["--wait-expect-status", "99"]):
+                     ["--wait-expect-status", "99"], ["--wait", "db:1", "--wait-cert", "/c.pem"],
+                     ["--wait", "db:1", "--wait-cert", "/nonexistent.pem", "--wait-key", "/nonexistent.key"]):
             with self.subTest(args=args):
                 proc = self.supervise(*args)
                 _, err = proc.communicate(timeout=20)

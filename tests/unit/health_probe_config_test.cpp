@@ -127,7 +127,13 @@ TEST_CASE("--header-file adds its lines after --header; errors name the line, ne
     const auto missing = make_probe_config(args, no_origin, file_holding(""));
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error() == "--header-file /missing: cannot open: No such file or directory");
-    CHECK_FALSE(make_probe_config(args, no_origin).ok());  // no reader: refused, not ignored
+    args.header_file = "/run/secrets/probe-headers";
+    const auto no_reader = make_probe_config(args, no_origin);  // refused, not ignored
+    REQUIRE_FALSE(no_reader.ok());
+    CHECK(no_reader.error() == "--header-file /run/secrets/probe-headers: not available here");
+    const auto comments_only = make_probe_config(args, no_origin, file_holding("# nothing yet\n\n"));
+    REQUIRE_FALSE(comments_only.ok());
+    CHECK(comments_only.error().find("holds no 'Name: value' line") != std::string::npos);
 
     args.url = "grpc://127.0.0.1:50051";
     args.header_file = "/run/secrets/probe-headers";
@@ -140,7 +146,20 @@ TEST_CASE("--header-file adds its lines after --header; errors name the line, ne
     CHECK(reserved.error() == "--header-file /run/secrets/probe-headers line 2: grpc-timeout is set by the gRPC protocol itself");
 
     args.url = "tcp://127.0.0.1:5432";
-    CHECK_FALSE(make_probe_config(args, no_origin, file_holding("")).ok());
+    args.headers.clear();
+    const auto tcp = make_probe_config(args, no_origin, file_holding("X-A: 1\n"));
+    REQUIRE_FALSE(tcp.ok());
+    CHECK(tcp.error().rfind("--header and --header-file are for http(s) and gRPC URLs", 0) == 0);
+}
+
+TEST_CASE("a misquoted --header is named before its stray value can be quoted as the URL or a word") {
+    HealthcheckArgs args;
+    args.headers = {"X-Api-Key:"};
+    args.url = "abc123tok";
+    args.unexpected = {"s3cret"};
+    const auto config = make_probe_config(args, no_origin);
+    REQUIRE_FALSE(config.ok());
+    CHECK(config.error() == "--header: invalid header 'X-Api-Key': no value after ':' (quote the whole 'Name: value' as one argument)");
 }
 
 TEST_CASE("--authority sets Host or :authority and the TLS name, and conflicts with a Host header") {
