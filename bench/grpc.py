@@ -42,7 +42,7 @@ ROOT = os.path.dirname(HERE)
 # This file is named grpc.py: its directory goes last, so `import grpc` finds grpcio, not this.
 sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != HERE] + [HERE]
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
-from healthcheck import percentile, round_ratio, RSS_RUNS  # noqa: E402
+from healthcheck import percentile, probe_bench_arguments, round_ratio, RSS_RUNS  # noqa: E402
 from hyperfine_rounds import run_rounds  # noqa: E402
 from markdown_section import replace_section  # noqa: E402
 from health_servers import Pki  # noqa: E402
@@ -174,11 +174,7 @@ def loadavg():
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--build", default=os.path.join(ROOT, "build/release"))
-    parser.add_argument("--runs", type=int, default=100, help="runs per probe and round")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--out", default=os.path.join(HERE, "README.md"))
+    parser = probe_bench_arguments()
     parser.add_argument("--probe-mirror", default=DEFAULT_MIRROR if os.path.isdir(DEFAULT_MIRROR) else None,
                         help="bare git repository of grpc-ecosystem/grpc-health-probe")
     parser.add_argument("--serve", nargs="*", help=argparse.SUPPRESS)  # internal: the server child

@@ -90,13 +90,18 @@ def table(results, baseline):
     return "\n".join(lines)
 
 
-def main():
+def probe_bench_arguments():
+    """The options every probe benchmark takes (this one and bench/grpc.py)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build/release"))
     parser.add_argument("--runs", type=int, default=100, help="runs per probe and round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", default=os.path.join(HERE, "README.md"))
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = probe_bench_arguments().parse_args()
     keel = os.path.join(args.build, "cli/keel")
     server = os.path.join(args.build, "tests/keel_health_server")
     maxrss = os.path.join(args.build, "tests/keel_health_maxrss")

@@ -184,3 +184,15 @@ def run_keel(*args, env=None, timeout=30, **kwargs):
     """Runs keel with args; returns CompletedProcess with text stdout/stderr."""
     return subprocess.run(RUNNER + [KEEL, *args], capture_output=True, text=True, env=env,
                           timeout=timeout, **kwargs)
+
+
+def temp_file(test, name, text, mode=None):
+    """A file holding `text` in a directory of its own, removed when `test` ends."""
+    directory = tempfile.mkdtemp(prefix="keel-test-")
+    test.addCleanup(shutil.rmtree, directory, True)
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    if mode is not None:
+        os.chmod(path, mode)
+    return path

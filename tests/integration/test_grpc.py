@@ -78,11 +78,7 @@ class Verdicts(ProbeCase):
         self.assertNotIn("s3cret", result.stdout + result.stderr)
 
     def test_metadata_from_a_header_file(self):
-        directory = tempfile.mkdtemp(prefix="keel-grpc-headers-")
-        self.addCleanup(shutil.rmtree, directory, True)
-        path = os.path.join(directory, "metadata")
-        with open(path, "w") as f:
-            f.write("# from a Kubernetes secret\nauthorization: Bearer s3cret\n")
+        path = keel_testing.temp_file(self, "metadata", "# from a Kubernetes secret\nauthorization: Bearer s3cret\n")
         with GrpcServer() as server:
             result = self.healthy("--header-file", path, server.url())
         self.assertEqual(server.metadata[0]["authorization"], "Bearer s3cret")

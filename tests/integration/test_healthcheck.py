@@ -109,11 +109,8 @@ class Http(ProbeCase):
         self.assertIn("\r\nAuthorization: Bearer t0k\r\n", request)
 
     def test_header_file_lines_reach_the_server_and_never_the_output(self):
-        directory = tempfile.mkdtemp(prefix="keel-header-file-")
-        self.addCleanup(shutil.rmtree, directory, True)
-        path = os.path.join(directory, "headers")
-        with open(path, "w") as f:
-            f.write("# the probe's token\r\nAuthorization: Bearer s3cret\r\n\nX-Tenant: blue\n")
+        path = keel_testing.temp_file(self, "headers", "# the probe's token\r\nAuthorization: Bearer s3cret\r\n\nX-Tenant: blue\n")
+        directory = os.path.dirname(path)
         with Server(answer(response())) as server:
             self.healthy("--header", "X-First: 1", "--header-file", path, server.url())
             self.healthy(server.url(), KEEL_HEALTHCHECK_HEADER_FILE=path)
