@@ -83,16 +83,13 @@ int run_supervisor(const GlobalOptions& global, const SupervisorArgs& supervisor
     init::log_inherited_state(inherited);
     // --wait's options together (each value was checked alone while parsing): a certificate
     // without its key, or files that cannot be read, are a bad command line, before anything starts.
-    if (!supervisor.wait.empty()) {
-        const health::WaitArgs wait = wait_args_of(supervisor);
-        auto plan = health::make_wait_plan(wait);
-        auto files = plan ? health::check_client_files(wait, "wait-") : Result<bool>(true);
-        if (!plan || !files) {
-            std::fprintf(stderr, "keel: --wait: %s\nRun 'keel --help' for usage.\n", (!plan ? plan.error() : files.error()).c_str());
-            return exit_usage;
-        }
+    auto config = make_supervisor_config(supervisor, std::move(program));
+    auto files = config && !supervisor.wait.empty() ? health::check_client_files(wait_args_of(supervisor), "wait-") : Result<bool>(true);
+    if (!config || !files) {
+        std::fprintf(stderr, "keel: --wait: %s\nRun 'keel --help' for usage.\n", (!config ? config.error() : files.error()).c_str());
+        return exit_usage;
     }
-    return init::supervise(make_supervisor_config(supervisor, std::move(program)));
+    return init::supervise(config.value());
 }
 
 // Every command line the direct parser declined: CLI11 parses it, reports its errors and --help,

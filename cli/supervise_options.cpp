@@ -26,7 +26,7 @@ health::WaitArgs wait_args_of(const SupervisorArgs& args) {
     return wait;
 }
 
-init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command) {
+Result<init::SupervisorConfig> make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command) {
     init::SupervisorConfig config;
     config.command = std::move(command);
     config.forward_to_process_group = args.process_group;
@@ -39,7 +39,9 @@ init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::v
     for (const std::string& pattern : args.file_env) config.file_env.push_back(init::parse_file_env_pattern(pattern).value());
     config.stop_delay = parse_duration(args.stop_delay).value();
     if (!args.wait.empty()) {
-        auto plan = std::make_shared<const health::WaitPlan>(health::make_wait_plan(wait_args_of(args)).value());
+        auto made = health::make_wait_plan(wait_args_of(args));
+        if (!made) return fail(made.error());
+        auto plan = std::make_shared<const health::WaitPlan>(std::move(made).value());
         // Runs in a child process (init/lifecycle/start_gate.hpp), which watches no signal itself:
         // the parent does, and kills it.
         config.start_gate = [plan] { return health::wait_for_targets(*plan, -1); };

@@ -46,7 +46,8 @@ void add_supervisor_options(CLI::App& app, SupervisorArgs& args);
 // The wait options as `keel wait` takes them.
 health::WaitArgs wait_args_of(const SupervisorArgs& args);
 
-// Already-validated args + PROGRAM -> config (with --wait, a start gate that runs the wait).
-init::SupervisorConfig make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
+// Args whose every value was validated + PROGRAM -> config (with --wait, a start gate that runs
+// the wait). Fails only when the --wait options do not fit together (a certificate without its key).
+Result<init::SupervisorConfig> make_supervisor_config(const SupervisorArgs& args, std::vector<std::string> command);
 
 }  // namespace keel::cli

@@ -2,6 +2,7 @@
 // The options of `keel healthcheck` as typed (cli/healthcheck_options.cpp registers them; their
 // KEEL_HEALTHCHECK_* variables bind there). make_probe_config (probe_config.hpp) validates them.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,10 @@ struct HealthcheckArgs {
     std::optional<std::string> path;
     std::vector<std::string> unexpected;  // words CLI11 did not recognise
 };
+
+// --cert and --key files (a client certificate with its chain, or a key) are far below this;
+// keel wait's up-front check and the TLS client read them with the same bound.
+inline constexpr std::size_t max_client_pem_size = std::size_t{1} << 20;
 
 inline constexpr const char* default_probe_url = "http://127.0.0.1:8080/health";
 inline constexpr const char* default_socket_request_path = "/health";  // --path, for unix:// URLs

@@ -59,16 +59,21 @@ struct GivenHeader {
     std::string origin;
 };
 
-// --header values, then --header-file's lines, each through parse_header_option.
-Result<std::vector<GivenHeader>> collect_headers(const HealthcheckArgs& args, const OriginOf& origin_of,
-                                                 const ReadHeaderFile& read_header_file) {
+// The --header values, each through parse_header_option.
+Result<std::vector<GivenHeader>> command_line_headers(const HealthcheckArgs& args, const OriginOf& origin_of) {
     std::vector<GivenHeader> given;
     for (const auto& header : args.headers) {
         auto field = checked("--header", header, origin_of, parse_header_option);
         if (!field) return fail(field.error());
         given.push_back({std::move(field).value(), "--header"});
     }
-    if (!args.header_file) return given;
+    return given;
+}
+
+// --header-file's lines after them, through the same parser.
+Result<bool> add_header_file(const HealthcheckArgs& args, const OriginOf& origin_of, const ReadHeaderFile& read_header_file,
+                             std::vector<GivenHeader>& given) {
+    if (!args.header_file) return true;
     auto path = checked("--header-file", *args.header_file, origin_of, parse_file_path);
     if (!path) return fail(path.error());
     const std::string where = "--header-file " + path.value();
@@ -84,7 +89,7 @@ Result<std::vector<GivenHeader>> collect_headers(const HealthcheckArgs& args, co
         if (!field) return fail(origin + ": " + field.error());
         given.push_back({std::move(field).value(), origin});
     }
-    return given;
+    return true;
 }
 
 // Everything that shapes the HTTP exchange: expectations and the request bytes.
@@ -164,9 +169,8 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
                                       const ReadHeaderFile& read_header_file) {
     // Headers first: a misquoted one (`--header Authorization: Bearer TOKEN`) leaves its value
     // as the URL or an extra word, which the messages below would quote.
-    for (const auto& header : args.headers) {
-        if (auto field = checked("--header", header, origin_of, parse_header_option); !field) return fail(field.error());
-    }
+    auto headers = command_line_headers(args, origin_of);
+    if (!headers) return fail(headers.error());
     if (!args.unexpected.empty()) return fail(describe_unexpected(args.unexpected));
     ProbeConfig config;
     const std::string url_text = args.url.empty() ? default_probe_url : args.url;
@@ -211,12 +215,12 @@ Result<ProbeConfig> make_probe_config(const HealthcheckArgs& args, const OriginO
         if (!args.headers.empty() || args.header_file) return fail("--header and --header-file are for http(s) and gRPC URLs: a tcp:// probe sends nothing");
         return config;
     }
-    auto headers = collect_headers(args, origin_of, read_header_file);
-    if (!headers) return fail(headers.error());
+    std::vector<GivenHeader> given = std::move(headers).value();
+    if (auto file = add_header_file(args, origin_of, read_header_file, given); !file) return fail(file.error());
     if (is_grpc(config.url.scheme)) {
-        if (auto grpc = add_grpc_parts(args, std::move(headers).value(), config); !grpc) return fail(grpc.error());
+        if (auto grpc = add_grpc_parts(args, std::move(given), config); !grpc) return fail(grpc.error());
     } else {
-        if (auto http = add_http_parts(args, origin_of, std::move(headers).value(), config); !http) return fail(http.error());
+        if (auto http = add_http_parts(args, origin_of, std::move(given), config); !http) return fail(http.error());
     }
     return config;
 }

@@ -18,6 +18,7 @@
 #include "common/text.hpp"
 #include "common/x509/ca_bundle.hpp"
 #include "common/x509/ca_directory.hpp"
+#include "healthcheck/probe_args.hpp"
 
 namespace keel::health {
 namespace {
@@ -26,9 +27,6 @@ constexpr std::size_t max_added_issuers = 16;
 constexpr unsigned char alpn_http11[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 // gRPC over TLS is HTTP/2, chosen by ALPN (RFC 7301).
 constexpr unsigned char alpn_h2[] = {2, 'h', '2'};
-
-// A client certificate with its chain, or a key: far below this.
-constexpr std::size_t max_client_pem_size = std::size_t{1} << 20;
 
 // Kubernetes mounts secrets 0644 unless told otherwise (defaultMode), so a key others can read is
 // a warning, not a refusal; stdout stays the verdict.

@@ -304,7 +304,7 @@ Result<bool> check_client_files(const WaitArgs& args, std::string_view option_pr
     const std::pair<std::string_view, const std::string*> files[] = {{"cert", &args.cert}, {"key", &args.key}};
     for (const auto& [name, path] : files) {
         if (path->empty()) continue;
-        auto text = sys::read_small_file(*path, std::size_t{1} << 20);
+        auto text = sys::read_small_file(*path, max_client_pem_size);
         if (!text) return fail("--" + std::string(option_prefix) + std::string(name) + " " + *path + ": " + text.error());
         std::string bytes = std::move(text).value();
         explicit_bzero(bytes.data(), bytes.size());  // a key stays out of freed memory

@@ -85,7 +85,7 @@ Result<WaitTarget> make_wait_target(std::string_view text, const HealthcheckArgs
     auto config = make_probe_config(args, [](std::string_view, const std::string&) { return std::string(); });
     if (!config) {
         // A bare word that is not HOST:PORT says so; an option's error is the option's.
-        if (bare && !parse_probe_url(args.url)) {
+        if (bare && !url) {
             return fail("invalid target '" + without_userinfo(text) +
                         "': give HOST:PORT or a URL (http://, https://, tcp://, unix://, file://)");
         }
