@@ -402,11 +402,15 @@ class Tls(ProbeCase):
             self.assertIn(f"{many}: more than 10000 entries", check.stdout + check.stderr)
 
     def test_rsa_and_ecdsa_servers_over_tls13_and_tls12(self):
+        # Every cipher family and MAC a TLS 1.2 server may pick: keel loads no legacy cipher table
+        # (healthcheck/tls.cpp), so each must still be fetched from the provider by name.
         cases = [
             (self.pki.rsa_leaf, None),
             (self.pki.rsa_leaf, "ECDHE-RSA-AES128-GCM-SHA256"),
             (self.pki.rsa_leaf, "ECDHE-RSA-AES256-GCM-SHA384"),
             (self.pki.rsa_leaf, "ECDHE-RSA-CHACHA20-POLY1305"),
+            (self.pki.rsa_leaf, "ECDHE-RSA-AES128-SHA"),
+            (self.pki.rsa_leaf, "ECDHE-RSA-AES256-SHA384"),
             (self.pki.leaf, "ECDHE-ECDSA-AES128-GCM-SHA256"),
             (self.pki.leaf, "ECDHE-ECDSA-CHACHA20-POLY1305"),
         ]
