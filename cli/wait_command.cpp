@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <utility>
 
 #include <boost/system/system_error.hpp>
 
@@ -36,16 +37,12 @@ int run_wait_command(const health::WaitArgs& args) {
     // 128+N, as PID 1 too, where no default action applies; they stay blocked and come through
     // the signalfd. Every other signal acts the default way again, as for the probe: one mask
     // change, so a signal pending since the start is not taken by its default action in between.
-    const sigset_t ends = sys::make_signal_set({SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM});
-    if (sys::set_signal_mask(ends) != 0) {
-        log::error("rt_sigprocmask() failed: {}", std::strerror(errno));
+    auto ends = sys::watch_signals(sys::ending_signals(), sys::MaskChange::exactly, SFD_NONBLOCK);
+    if (!ends) {
+        log::error("{}", ends.error());
         return exit_failure;
     }
-    const sys::UniqueFd signal_fd(::signalfd(-1, &ends, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!signal_fd.valid()) {
-        log::error("signalfd() failed: {}", std::strerror(errno));
-        return exit_failure;
-    }
+    const sys::UniqueFd signal_fd = std::move(ends).value();
     try {
         return health::wait_for_targets(plan.value(), signal_fd.get());
     } catch (const boost::system::system_error& error) {

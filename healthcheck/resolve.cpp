@@ -4,10 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
-#include <mutex>
-#include <thread>
-
-#include <boost/asio/post.hpp>
+#include <utility>
 
 namespace keel::health {
 namespace {
@@ -41,48 +38,15 @@ Result<Endpoints> resolve_blocking(const std::string& host, std::uint16_t port) 
 
 }  // namespace
 
-struct HostLookup::Shared {
-    std::mutex mutex;
-    bool abandoned = false;
-};
-
 std::optional<Endpoints> loopback_endpoints(std::string_view host, std::uint16_t port) {
     if (host.ends_with(".")) host.remove_suffix(1);  // "localhost." is the same name, fully qualified
     if (host != "localhost" && !host.ends_with(".localhost")) return std::nullopt;
     return Endpoints{{boost::asio::ip::address_v4::loopback(), port}, {boost::asio::ip::address_v6::loopback(), port}};
 }
 
-HostLookup::HostLookup(boost::asio::io_context& io) : io_(io), shared_(std::make_shared<Shared>()) {}
-
-HostLookup::~HostLookup() { abandon(); }
-
 void HostLookup::start(const std::string& host, std::uint16_t port, Handler handler) {
-    work_.emplace(io_.get_executor());
-    auto deliver = [this, shared = shared_, handler = std::move(handler)](Result<Endpoints> result) {
-        {
-            const std::lock_guard lock(shared->mutex);
-            if (shared->abandoned) return;
-        }
-        work_.reset();
-        handler(std::move(result));
-    };
-    try {
-        std::thread([shared = shared_, executor = io_.get_executor(), host, port, deliver]() mutable {
-            Result<Endpoints> result = resolve_blocking(host, port);
-            const std::lock_guard lock(shared->mutex);
-            if (!shared->abandoned) boost::asio::post(executor, [deliver, result = std::move(result)]() mutable { deliver(std::move(result)); });
-        }).detach();
-    } catch (const std::system_error& error) {
-        boost::asio::post(io_, [deliver, why = std::string(error.what())] { deliver(fail("resolve: cannot start a thread: " + why)); });
-    }
-}
-
-void HostLookup::abandon() {
-    {
-        const std::lock_guard lock(shared_->mutex);
-        shared_->abandoned = true;
-    }
-    work_.reset();
+    call_.start([host, port] { return resolve_blocking(host, port); }, std::move(handler),
+                [](const std::string& why) -> Result<Endpoints> { return fail("resolve: cannot start a thread: " + why); });
 }
 
 }  // namespace keel::health

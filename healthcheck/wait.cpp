@@ -11,23 +11,18 @@
 #include <cstring>
 #include <string>
 #include <utility>
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <system_error>
-#include <thread>
 #include <optional>
 #include <vector>
 
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/logging.hpp"
 #include "common/sys/read_file.hpp"
 #include "common/text.hpp"
+#include "healthcheck/detached_call.hpp"
 #include "healthcheck/probe.hpp"
 
 namespace keel::health {
@@ -53,62 +48,6 @@ ProbeOutcome look_for_file(const std::string& path) {
     const int error = errno;
     return {false, path + ": " + lowercase_first(std::strerror(error)), error == ENOENT};
 }
-
-// look_for_file on a detached thread, the result posted to the loop: stat(2) on a hung NFS or
-// FUSE mount (an init container waiting on a shared volume) blocks, and on the loop's thread it
-// would hold the deadline and the stop signals with it. After abandon() (or destruction) the
-// handler never runs; the thread's result is dropped (healthcheck/resolve.hpp does the same for
-// getaddrinfo).
-class FileLookup {
-public:
-    explicit FileLookup(asio::io_context& io) : io_(io) {}
-    ~FileLookup() { abandon(); }
-    FileLookup(const FileLookup&) = delete;
-    FileLookup& operator=(const FileLookup&) = delete;
-
-    void start(const std::string& path, std::function<void(const ProbeOutcome&)> handler) {
-        abandon();
-        shared_ = std::make_shared<Shared>();
-        work_.emplace(io_.get_executor());
-        auto deliver = [this, shared = shared_, handler = std::move(handler)](const ProbeOutcome& outcome) {
-            {
-                const std::lock_guard lock(shared->mutex);
-                if (shared->abandoned) return;
-            }
-            work_.reset();
-            handler(outcome);
-        };
-        try {
-            std::thread([shared = shared_, executor = io_.get_executor(), path, deliver]() {
-                const ProbeOutcome outcome = look_for_file(path);
-                const std::lock_guard lock(shared->mutex);
-                if (!shared->abandoned) asio::post(executor, [deliver, outcome] { deliver(outcome); });
-            }).detach();
-        } catch (const std::system_error& error) {
-            asio::post(io_, [deliver, why = std::string(error.what())] {
-                deliver({false, "cannot start a thread for stat(2): " + why});
-            });
-        }
-    }
-
-    void abandon() {
-        if (shared_) {
-            const std::lock_guard lock(shared_->mutex);
-            shared_->abandoned = true;
-        }
-        work_.reset();
-    }
-
-private:
-    struct Shared {
-        std::mutex mutex;
-        bool abandoned = false;
-    };
-    asio::io_context& io_;
-    std::shared_ptr<Shared> shared_;
-    // Keeps io_context::run() going while the thread works (the thread itself is not Asio work).
-    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-};
 
 class Wait;
 
@@ -136,7 +75,8 @@ private:
     const WaitTarget& target_;
     Wait& wait_;
     asio::steady_timer retry_;
-    FileLookup file_lookup_;
+    // stat(2) off the loop's thread: a hung NFS or FUSE mount must not hold the deadline.
+    DetachedCall<ProbeOutcome> file_lookup_;
     std::unique_ptr<AsyncProbe> probe_;
     ProbeConfig attempt_config_;
     Clock::time_point began_;
@@ -263,7 +203,9 @@ void TargetWait::attempt() {
     ++tries_;
     attempt_started_ = Clock::now();
     if (target_.file) {
-        file_lookup_.start(target_.path, [this](const ProbeOutcome& outcome) { finished(outcome); });
+        file_lookup_.start([path = target_.path] { return look_for_file(path); },
+                           [this](const ProbeOutcome& outcome) { finished(outcome); },
+                           [](const std::string& why) { return ProbeOutcome{false, "cannot start a thread for stat(2): " + why}; });
         return;
     }
     attempt_config_ = target_.probe;

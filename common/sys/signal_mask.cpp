@@ -1,10 +1,13 @@
 #include "common/sys/signal_mask.hpp"
 
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <climits>
 #include <cstring>
+#include <string>
 
 namespace keel::sys {
 namespace {
@@ -56,6 +59,17 @@ int reset_if_ignored(int signal) {
     default_action.handler = SIG_DFL;
     if (::syscall(SYS_rt_sigaction, signal, &default_action, nullptr, kernel_sigset_bytes) != 0) return -1;
     return 1;
+}
+
+sigset_t ending_signals() { return make_signal_set({SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM}); }
+
+Result<UniqueFd> watch_signals(const sigset_t& set, MaskChange change, int flags) {
+    if ((change == MaskChange::add ? block_signals(set) : set_signal_mask(set)) != 0) {
+        return fail(std::string("rt_sigprocmask() failed: ") + std::strerror(errno));
+    }
+    UniqueFd fd(::signalfd(-1, &set, SFD_CLOEXEC | flags));
+    if (!fd.valid()) return fail(std::string("signalfd() failed: ") + std::strerror(errno));
+    return fd;
 }
 
 }  // namespace keel::sys

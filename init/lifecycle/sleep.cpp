@@ -5,10 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
-#include <chrono>
 #include <ctime>
+#include <utility>
 
 #include "common/logging.hpp"
 #include "common/sys/signal_mask.hpp"
@@ -17,22 +18,16 @@
 namespace keel::init {
 
 int sleep_for(std::optional<Duration> duration) {
-    // The signals whose default action ends a sleeping process; the job-control and
-    // ignored-by-default ones (SIGCHLD, SIGWINCH, SIGCONT, ...) stay blocked and pending.
-    const sigset_t ends = sys::make_signal_set({SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM});
-    // Blocked (keel blocks them at start already): read from the signalfd, never taken by a
-    // default action, which PID 1 would not get anyway.
-    if (sys::block_signals(ends) != 0) {
-        log::error("rt_sigprocmask() failed: {}", std::strerror(errno));
+    // Blocked (keel blocks them at start already): read from a signalfd, never taken by a default
+    // action, which PID 1 would not get anyway. A signalfd rather than sigtimedwait: the
+    // supervisor's way, and one valgrind runs faithfully.
+    auto ends = sys::watch_signals(sys::ending_signals(), sys::MaskChange::add, 0);
+    if (!ends) {
+        log::error("{}", ends.error());
         return 1;
     }
+    const sys::UniqueFd fd = std::move(ends).value();
     const auto deadline = std::chrono::steady_clock::now() + duration.value_or(Duration{0});
-    // A signalfd rather than sigtimedwait: the supervisor's way, and one valgrind runs faithfully.
-    const sys::UniqueFd fd(::signalfd(-1, &ends, SFD_CLOEXEC));
-    if (!fd.valid()) {
-        log::error("signalfd() failed: {}", std::strerror(errno));
-        return 1;
-    }
     log::debug("sleeping {}; SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 or SIGALRM ends it",
                duration ? "for " + format_duration(std::chrono::duration_cast<std::chrono::nanoseconds>(*duration))
                         : std::string("until a signal"));

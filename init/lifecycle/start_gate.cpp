@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstring>
 #include <exception>
+#include <utility>
 
 #include "common/logging.hpp"
 #include "common/sys/signal_mask.hpp"
@@ -70,16 +71,12 @@ private:
 
 int run_start_gate(const StartGate& gate) {
     // Blocked since the top of main (inherited_state.hpp); blocked again so this holds on its own.
-    const sigset_t watched = sys::make_signal_set({SIGTERM, SIGINT, SIGQUIT, SIGCHLD});
-    if (sys::block_signals(watched) != 0) {
-        log::error("rt_sigprocmask() failed: {}", std::strerror(errno));
+    auto watched = sys::watch_signals(sys::make_signal_set({SIGTERM, SIGINT, SIGQUIT, SIGCHLD}), sys::MaskChange::add, SFD_NONBLOCK);
+    if (!watched) {
+        log::error("{}", watched.error());
         return exit_keel_failure;
     }
-    const sys::UniqueFd signal_fd(::signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK));
-    if (!signal_fd.valid()) {
-        log::error("signalfd() failed: {}", std::strerror(errno));
-        return exit_keel_failure;
-    }
+    const sys::UniqueFd signal_fd = std::move(watched).value();
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
     if (pid < 0) {
