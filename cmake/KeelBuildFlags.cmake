@@ -24,6 +24,12 @@ if(KEEL_SANITIZE)
     -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(keel_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
+# Fuzz builds: every library a fuzz target links (keel's parsers, nghttp2) carries libFuzzer's
+# coverage counters, not only the target's own file; without them the fuzzer sees no new path in
+# the code it drives and mutates blindly (tests/fuzz/CMakeLists.txt links the fuzzer's main).
+if(KEEL_FUZZ)
+  target_compile_options(keel_build_flags INTERFACE -fsanitize=fuzzer-no-link)
+endif()
 
 if(KEEL_STATIC_MUSL)
   # Size: sections + --gc-sections drop unused code; full LTO (newer Zig no longer turns it on by
