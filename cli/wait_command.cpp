@@ -2,10 +2,7 @@
 
 #include <sys/signalfd.h>
 
-#include <cerrno>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <exception>
 #include <utility>
 

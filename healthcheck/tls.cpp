@@ -82,10 +82,11 @@ Result<std::unique_ptr<TlsClient>> TlsClient::create(const TlsOptions& options) 
     // Before anything else in OpenSSL: never read the image's openssl.cnf (or $OPENSSL_CONF). A
     // distribution's file can raise the security level, load providers or .include other files,
     // and the probe's behaviour must depend on its options only; parsing it also costs every probe.
-    // No legacy name tables: libssl fetches every algorithm from the provider by name, and copying
-    // the legacy cipher and digest names into the provider's name map was the largest single
-    // cost of a TLS probe's start. No exit-time cleanup either: the process ends right after its
-    // one verdict, and the kernel frees faster than OpenSSL does (bench/README.md, "TLS start").
+    // No legacy cipher table: libssl fetches every cipher from the provider by name, and copying
+    // the legacy cipher names into the provider's name map cost each probe instructions for
+    // nothing. The legacy digests stay: X.509's signature security level looks digests up there
+    // (EVP_get_digestbynid), and without them every chain fails as too weak. No exit-time cleanup
+    // either: the process ends right after its one verdict (bench/README.md, "TLS start").
     constexpr std::uint64_t init_options = OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ATEXIT;
     if (OPENSSL_init_ssl(init_options, nullptr) != 1) return fail("cannot initialise OpenSSL (out of memory?)");
     SSL_CTX* native = SSL_CTX_new(TLS_client_method());
